@@ -1,0 +1,259 @@
+/*---------------------------------------------------------------------------*\
+  =========                 |
+  \\      /  F ield         | foamNeuralOperator: neural-operator surrogates
+   \\    /   O peration     | for OpenFOAM
+    \\  /    A nd           |
+     \\/     M anipulation  |
+-------------------------------------------------------------------------------
+Application
+    trainNeuralOperator
+
+Group
+    grpNeuralOperatorUtilities
+
+Description
+    Trains a neural-operator surrogate (a Fourier neural operator, FNO) with
+    full, mixed or half precision or a precision schedule (Tu et al., ICLR
+    2024), evaluates it on the test sets, and writes one self-describing
+    model file plus a JSON report beside it (same name, extension .json).
+
+    Settings are read from system/neuralOperatorDict of the case. Paths are
+    relative to the case directory unless absolute; environment variables,
+    dictionary variables, \$FOAM_CASE and \<case\> are expanded. Nothing is
+    written unless training succeeds: the model file is replaced atomically.
+
+Usage
+    \b trainNeuralOperator [OPTION]
+
+    Options:
+      - \par -dict \<file\>
+        Use an alternative dictionary (default: system/neuralOperatorDict)
+
+      - \par -case \<dir\>
+        Case directory (default: the current directory)
+
+    The case needs a system/controlDict (application trainNeuralOperator;
+    startTime 0; endTime 0; deltaT 1; writeControl timeStep;
+    writeInterval 1).
+
+    Example of system/neuralOperatorDict (1D Burgers from neuraloperator):
+    \verbatim
+    model       fno;
+    modelFile   "constant/neuralOperator/burgers.nop";
+
+    data
+    {
+        type        tensorFile;
+        trainFile   "$NOP_SHARED_DATA/neuraloperator/burgers_train_16.pt";
+        testFiles   ("$NOP_SHARED_DATA/neuraloperator/burgers_test_16.pt");
+        input       x;
+        output      y;
+        spatialDims 1;
+    }
+
+    fno
+    {
+        modes           (16);
+        hiddenChannels  32;
+        nLayers         4;
+        stabiliser      tanh;
+    }
+
+    training
+    {
+        epochs      40;
+        batchSize   32;
+        precision   schedule;
+        schedule    (0.25 0.5 0.25);
+    }
+    \endverbatim
+
+    Top level:
+    \table
+        Property   | Description                           | Type | Required | Default
+        model      | Model type: fno                       | word | yes |
+        modelFile  | Model file written (report: .json)    | fileName | no | constant/neuralOperator/model.nop
+        data       | Data sub-dictionary                   | dict | yes |
+        fno        | FNO sub-dictionary (model fno)        | dict | no  | all defaults
+        training   | Training sub-dictionary               | dict | no  | all defaults
+    \endtable
+
+    data (neuraloperator .pt files: a dict of tensors, each
+    (samples, [channels,] d1..dN)):
+    \table
+        Property    | Description                         | Type  | Required | Default
+        type        | Data source: tensorFile             | word  | yes |
+        trainFile   | Training .pt file                   | fileName | yes |
+        testFiles   | Test .pt files, evaluated separately | fileNameList | no | ()
+        input       | Name of the input tensor in the files  | word | no | x
+        output      | Name of the output tensor in the files | word | no | y
+        spatialDims | Number of spatial dimensions (1-3)   | label | no | 1
+        nTrain      | Samples used from trainFile (-1: all) | label | no | -1
+        nTest       | Samples used from each test file (-1: all) | label | no | -1
+    \endtable
+
+    fno (input and output channels come from the data):
+    \table
+        Property            | Description                       | Type | Required | Default
+        modes               | Fourier modes kept per spatial dimension | labelList | no | (16 ..)
+        hiddenChannels      | Width of the Fourier blocks       | label  | no | 32
+        nLayers             | Number of Fourier blocks          | label  | no | 4
+        liftingRatio        | Lifting MLP width / hiddenChannels | scalar | no | 2
+        projectionRatio     | Projection MLP width / hiddenChannels | scalar | no | 2
+        channelMLPExpansion | Channel MLP width / hiddenChannels | scalar | no | 0.5
+        positionalEmbedding | Append grid coordinates as channels | bool | no | true
+        domainPadding       | Zero padding per dimension, as a fraction (non-periodic data) | scalar | no | 0
+        stabiliser          | On the spectral path: none or tanh (needed by half) | word | no | none
+        reducedType         | Reduced type: auto, bfloat16 or float16 (auto: bfloat16 on CPU, float16 on CUDA) | word | no | auto
+    \endtable
+
+    training:
+    \table
+        Property         | Description                          | Type   | Required | Default
+        epochs           | Number of epochs                     | label  | no | 20
+        batchSize        | Samples per batch                    | label  | no | 32
+        optimiser        | adamW or adam                        | word   | no | adamW
+        learningRate     | Initial learning rate                | scalar | no | 8e-3
+        weightDecay      | Weight decay                         | scalar | no | 1e-4
+        scheduler        | Learning-rate scheduler: none, step or cosine | word | no | cosine
+        stepSize         | step: epochs between decays          | label  | no | 100
+        gamma            | step: decay factor                   | scalar | no | 0.5
+        cosineEpochs     | cosine: period in epochs (0: epochs) | label  | no | 0
+        loss             | Training loss: l2 or h1 (relative)   | word   | no | h1
+        precision        | full, mixed, half or schedule        | word   | no | schedule
+        schedule         | Fractions of the epochs in half, mixed, full | scalarList | no | (0.25 0.5 0.25)
+        lossScaling      | Dynamic loss scaling: auto (float16 only), on or off | word | no | auto
+        normaliseInputs  | Normalise the inputs (statistics of the training set) | bool | no | true
+        normaliseOutputs | Normalise the outputs                | bool   | no | true
+        seed             | Random seed                          | label  | no | 0
+        threads          | Intra-op threads (0: all cores)      | label  | no | 0
+        device           | cpu, cuda or cuda:N                  | word   | no | cpu
+        evalEvery        | Evaluate the test sets every N epochs (and at the end) | label | no | 1
+    \endtable
+
+    Each keyword is the name of the core's option field (nop::FNOOptions,
+    nop::TrainerOptions, nop::TensorFileDatasetOptions) and of its log label;
+    the defaults are those of the option structs.
+
+Note
+    Floating-point trapping (trapFpe) is switched off while training: the
+    torch kernels may raise SIGFPE on legitimate inputs.
+
+See also
+    readTrainingJob.H
+    tutorials/burgers
+
+SourceFiles
+    trainNeuralOperator.C
+    readTrainingJob.C
+
+\*---------------------------------------------------------------------------*/
+
+// The core first: OpenFOAM's macros break torch headers included after them.
+#include "training/TrainingJob.hpp"
+
+#include "argList.H"
+#include "Time.H"
+#include "IOdictionary.H"
+#include "OSspecific.H"
+#include "sigFpe.H"
+
+#include "readTrainingJob.H"
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+using namespace Foam;
+
+// * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * //
+
+int main(int argc, char *argv[])
+{
+    argList::addNote
+    (
+        "Train a neural-operator surrogate (FNO) as set in"
+        " system/neuralOperatorDict; write the model file and a JSON report."
+    );
+    argList::noParallel();
+    argList::addOption
+    (
+        "dict",
+        "file",
+        "Use an alternative dictionary (default: system/neuralOperatorDict)"
+    );
+
+    #include "setRootCase.H"
+    #include "createTime.H"
+
+    const word dictName("neuralOperatorDict");
+    #include "setSystemRunTimeDictionaryIO.H"
+
+    Info<< "Reading " << dictIO.objectPath() << nl << endl;
+    const IOdictionary dict(dictIO);
+
+    const nop::TrainingJob job(readTrainingJob(dict, runTime.path()));
+
+    // torch kernels may raise SIGFPE on legitimate inputs
+    const bool trapFpe = sigFpe::active();
+    if (trapFpe)
+    {
+        sigFpe::unset(true);
+    }
+
+    const auto start = std::chrono::steady_clock::now();
+
+    try
+    {
+        nop::runTrainingJob
+        (
+            job,
+            [](const std::string& line)
+            {
+                Info<< line.c_str() << endl;
+            }
+        );
+    }
+    catch (const std::logic_error& e)
+    {
+        // std::invalid_argument and relatives: an option the core refused
+        FatalIOErrorInFunction(dict)
+            << "Invalid training job in " << dict.name() << ":" << nl
+            << "    " << e.what() << nl
+            << exit(FatalIOError);
+    }
+    catch (const std::exception& e)
+    {
+        // Data and file errors
+        FatalErrorInFunction
+            << "Training job of " << dict.name() << " failed:" << nl
+            << "    " << e.what() << nl << nl
+            << "    data/trainFile " << job.data.trainFile().c_str() << nl
+            << "    data/input     " << job.data.input().c_str() << nl
+            << "    data/output    " << job.data.output().c_str() << nl
+            << "    modelFile      " << job.modelFile.c_str() << nl
+            << exit(FatalError);
+    }
+
+    const double seconds =
+        std::chrono::duration<double>
+        (
+            std::chrono::steady_clock::now() - start
+        ).count();
+
+    if (trapFpe)
+    {
+        sigFpe::set(true);
+    }
+
+    Info<< nl << "Training job time = " << seconds << " s" << nl << endl;
+
+    runTime.printExecutionTime(Info);
+
+    Info<< "End\n" << endl;
+
+    return 0;
+}
+
+
+// ************************************************************************* //

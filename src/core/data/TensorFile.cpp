@@ -1,0 +1,115 @@
+#include "data/TensorFile.hpp"
+
+#include <torch/serialize.h>
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+
+namespace nop
+{
+
+std::map<std::string, torch::Tensor> readTensorDict(const std::string& path)
+{
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+    {
+        throw std::runtime_error("cannot open tensor file '" + path + "'");
+    }
+    const std::vector<char> bytes
+    (
+        (std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>()
+    );
+
+    c10::IValue value;
+    try
+    {
+        value = torch::pickle_load(bytes);
+    }
+    catch (const std::exception& e)
+    {
+        const std::string what = e.what();
+        throw std::runtime_error
+        (
+            "cannot read tensor file '" + path + "' (not a torch.save archive, or"
+            " truncated): " + what.substr(0, what.find('\n'))
+        );
+    }
+    if (!value.isGenericDict())
+    {
+        throw std::runtime_error
+        (
+            "tensor file '" + path + "' holds a " + value.tagKind()
+          + ", expected a dict of tensors"
+        );
+    }
+
+    std::map<std::string, torch::Tensor> entries;
+    for (const auto& item : value.toGenericDict())
+    {
+        if (item.key().isString() && item.value().isTensor())
+        {
+            entries[item.key().toStringRef()] = item.value().toTensor();
+        }
+    }
+    return entries;
+}
+
+
+torch::Tensor samplesOf
+(
+    const std::map<std::string, torch::Tensor>& entries,
+    const std::string& path,
+    const std::string& name,
+    int64_t spatialDims
+)
+{
+    const auto where = "entry '" + name + "' of tensor file '" + path + "'";
+    const auto found = entries.find(name);
+    if (found == entries.end())
+    {
+        std::string names;
+        for (const auto& entry : entries)
+        {
+            names += (names.empty() ? "" : ", ") + entry.first;
+        }
+        throw std::runtime_error
+        (
+            "no " + where + " (tensor entries: " + names + ")"
+        );
+    }
+    auto t = found->second;
+    const auto type = t.scalar_type();
+    if (type != torch::kFloat && type != torch::kDouble && type != torch::kBool
+     && type != torch::kHalf && type != torch::kBFloat16)
+    {
+        std::ostringstream os;
+        os << where << " has type " << type << ", expected float32, float64 or bool";
+        throw std::runtime_error(os.str());
+    }
+    if (t.dim() == spatialDims + 1)
+    {
+        t = t.unsqueeze(1);
+    }
+    if (t.dim() != spatialDims + 2)
+    {
+        std::ostringstream os;
+        os  << where << " has shape " << found->second.sizes() << ", expected (samples, d1..d"
+            << spatialDims << ") or (samples, channels, d1..d" << spatialDims
+            << ") for spatialDims " << spatialDims;
+        throw std::runtime_error(os.str());
+    }
+    t = t.to(torch::kFloat).contiguous();
+    if (!t.isfinite().all().item<bool>())
+    {
+        const auto bad = (~t.isfinite()).nonzero()[0][0].item<int64_t>();
+        throw std::runtime_error
+        (
+            where + " holds NaN or Inf (first in sample " + std::to_string(bad) + ")"
+        );
+    }
+    return t;
+}
+
+} // namespace nop

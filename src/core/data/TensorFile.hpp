@@ -1,0 +1,31 @@
+#pragma once
+
+// Tensor files as neuraloperator ships them: `torch.save` of a dict of
+// tensors (a zip archive holding a pickle).
+
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+
+namespace nop
+{
+
+/// Every tensor entry of the dict pickled in `path`. Throws
+/// std::runtime_error naming the file when it cannot be read or holds no dict.
+std::map<std::string, torch::Tensor> readTensorDict(const std::string& path);
+
+/// Entry `name` of `entries` (read from `path`) as contiguous float32
+/// (samples, channels, d1..dN): bool and float64 are converted, any stride
+/// order is accepted, an entry with spatialDims+1 dimensions gets a channel
+/// dimension of 1. Throws std::runtime_error naming the file and entry when
+/// it is missing, has the wrong rank or type, or holds NaN or Inf.
+torch::Tensor samplesOf
+(
+    const std::map<std::string, torch::Tensor>& entries,
+    const std::string& path,
+    const std::string& name,
+    int64_t spatialDims
+);
+
+} // namespace nop

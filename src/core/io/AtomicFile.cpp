@@ -1,0 +1,42 @@
+#include "io/AtomicFile.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+
+#include <unistd.h>
+
+namespace nop
+{
+
+void writeFileAtomically(const std::string& path, const std::string& bytes)
+{
+    const std::string temporary = path + ".tmp." + std::to_string(::getpid());
+    {
+        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+        if (!file)
+        {
+            throw std::runtime_error("cannot write '" + temporary + "' (for '" + path + "')");
+        }
+        file.write(bytes.data(), std::streamsize(bytes.size()));
+        file.flush();
+        if (!file)
+        {
+            file.close();
+            std::remove(temporary.c_str());
+            throw std::runtime_error("writing '" + path + "' failed (disk full?)");
+        }
+    }
+    std::error_code error;
+    std::filesystem::rename(temporary, path, error);
+    if (error)
+    {
+        std::remove(temporary.c_str());
+        throw std::runtime_error("cannot rename '" + temporary + "' to '" + path + "': "
+            + error.message());
+    }
+}
+
+} // namespace nop

@@ -1,0 +1,37 @@
+#pragma once
+
+// A trained surrogate: the network, its normalisers, and what it maps.
+
+#include "models/FNO.hpp"
+#include "training/Normaliser.hpp"
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace nop
+{
+
+/// What a model file holds: the FNO, the normalisers of its inputs and
+/// outputs, the names and per-sample shapes (channels, d1..dN) of the data
+/// it was trained on, and a JSON text with the training summary.
+struct Surrogate
+{
+    explicit Surrogate(const FNOOptions& options) : model(options) {}
+
+    /// Normalise, run the model, denormalise: x and the result are
+    /// (batch, channels, d1..dN) float32 in physical units.
+    torch::Tensor predict(const torch::Tensor& x);
+
+    FNO model;
+    GaussianNormaliser inputNormaliser;
+    GaussianNormaliser outputNormaliser;
+    std::vector<std::string> inputNames;
+    std::vector<std::string> outputNames;
+    std::vector<int64_t> inputShape;
+    std::vector<int64_t> outputShape;
+    std::string summaryJson = "{}";
+};
+
+} // namespace nop

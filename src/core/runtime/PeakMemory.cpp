@@ -1,0 +1,164 @@
+#include "runtime/PeakMemory.hpp"
+
+#include <c10/core/CPUAllocator.h>
+
+#ifdef NOP_TORCH_HAS_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+
+namespace nop
+{
+
+namespace
+{
+
+/// Wraps LibTorch's CPU allocator and counts the bytes it hands out.
+class TrackingCPUAllocator final : public c10::Allocator
+{
+public:
+    explicit TrackingCPUAllocator(c10::Allocator* base) : base_(base) {}
+
+    c10::DataPtr allocate(size_t bytes) const override
+    {
+        c10::DataPtr inner = base_->allocate(bytes);
+        void* data = inner.get();
+        const c10::Device device = inner.device();
+        auto* record = new Record{std::move(inner), int64_t(bytes), this};
+        add(int64_t(bytes));
+        return {data, record, &release, device};
+    }
+
+    c10::DeleterFnPtr raw_deleter() const override { return nullptr; }
+
+    int64_t current() const { return current_.load(); }
+    int64_t peak() const { return peak_.load(); }
+    void resetPeak() { peak_.store(current_.load()); }
+
+private:
+    struct Record
+    {
+        c10::DataPtr inner;
+        int64_t bytes;
+        const TrackingCPUAllocator* owner;
+    };
+
+    static void release(void* ctx)
+    {
+        auto* record = static_cast<Record*>(ctx);
+        record->owner->add(-record->bytes);
+        delete record;
+    }
+
+    void add(int64_t bytes) const
+    {
+        const int64_t now = current_.fetch_add(bytes) + bytes;
+        int64_t peak = peak_.load();
+        while (now > peak && !peak_.compare_exchange_weak(peak, now)) {}
+    }
+
+    c10::Allocator* base_;
+    mutable std::atomic<int64_t> current_{0};
+    mutable std::atomic<int64_t> peak_{0};
+};
+
+
+TrackingCPUAllocator& cpuTracker()
+{
+    // Leaked on purpose: tensors may be freed after static destruction.
+    static TrackingCPUAllocator* tracker = []
+    {
+        auto* t = new TrackingCPUAllocator(c10::GetCPUAllocator());
+        c10::SetCPUAllocator(t, /*priority*/ 100);
+        return t;
+    }();
+    return *tracker;
+}
+
+} // namespace
+
+
+PeakMemory::PeakMemory(const torch::Device& device)
+:
+    device_(device)
+{
+    if (!device_.is_cuda())
+    {
+        cpuTracker();
+    }
+    reset();
+}
+
+
+void PeakMemory::reset()
+{
+    if (device_.is_cuda())
+    {
+#ifdef NOP_TORCH_HAS_CUDA
+        c10::cuda::CUDACachingAllocator::resetPeakStats(device_.index() < 0 ? 0 : device_.index());
+#endif
+        return;
+    }
+    cpuTracker().resetPeak();
+}
+
+
+int64_t PeakMemory::peakBytes() const
+{
+    if (device_.is_cuda())
+    {
+#ifdef NOP_TORCH_HAS_CUDA
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats
+        (
+            device_.index() < 0 ? 0 : device_.index()
+        );
+        return stats.allocated_bytes[0].peak;
+#else
+        return -1;
+#endif
+    }
+    return cpuTracker().peak();
+}
+
+
+int64_t PeakMemory::currentBytes() const
+{
+    if (device_.is_cuda())
+    {
+#ifdef NOP_TORCH_HAS_CUDA
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats
+        (
+            device_.index() < 0 ? 0 : device_.index()
+        );
+        return stats.allocated_bytes[0].current;
+#else
+        return -1;
+#endif
+    }
+    return cpuTracker().current();
+}
+
+
+std::string formatBytes(int64_t bytes)
+{
+    if (bytes < 0)
+    {
+        return "n/a";
+    }
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = double(bytes);
+    int unit = 0;
+    while (value >= 1024 && unit < 4)
+    {
+        value /= 1024;
+        ++unit;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, unit ? "%.1f %s" : "%.0f %s", value, units[unit]);
+    return text;
+}
+
+} // namespace nop

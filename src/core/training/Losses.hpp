@@ -1,0 +1,31 @@
+#pragma once
+
+// Relative L2 and H1 errors (neuraloperator's LpLoss / H1Loss, per channel).
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace nop
+{
+
+/// Relative L2 error per sample and channel: ||p - t|| / (||t|| + eps)
+/// over the grid points. pred, truth: (batch, channels, d1..dN).
+/// Returns (batch, channels).
+torch::Tensor relativeL2(const torch::Tensor& pred, const torch::Tensor& truth);
+
+/// Relative H1 error per sample and channel: the norm adds the first
+/// derivatives on the unit box (central differences inside, one-sided at
+/// the boundaries, so non-periodic data is fine). Returns (batch, channels).
+torch::Tensor relativeH1(const torch::Tensor& pred, const torch::Tensor& truth);
+
+/// The training loss `name` (l2 or h1) as a mean over samples and channels.
+/// Throws std::invalid_argument for an unknown name.
+torch::Tensor relativeLoss
+(
+    const std::string& name,
+    const torch::Tensor& pred,
+    const torch::Tensor& truth
+);
+
+} // namespace nop

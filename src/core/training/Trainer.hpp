@@ -1,0 +1,90 @@
+#pragma once
+
+// The training loop: AdamW, learning-rate schedule, precision schedule,
+// loss scaling, per-epoch evaluation and progress output.
+
+#include "models/Surrogate.hpp"
+#include "precision/Precision.hpp"
+#include "training/TrainerOptions.hpp"
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace nop
+{
+
+/// Inputs and outputs of a dataset: (samples, channels, d1..dN) float32.
+struct Dataset
+{
+    std::string name;
+    torch::Tensor x;
+    torch::Tensor y;
+
+    int64_t size() const { return x.defined() ? x.size(0) : 0; }
+};
+
+/// Mean relative errors of a model on a dataset in one precision.
+struct Evaluation
+{
+    std::string dataset;
+    Precision precision = Precision::full;
+    double l2 = 0;
+    double h1 = 0;
+    bool finite = true;
+};
+
+struct TrainingSummary
+{
+    int64_t epochs = 0;
+    double seconds = 0;
+    double samplesPerSecond = 0;
+    int64_t peakBytes = 0;
+    double finalTrainLoss = 0;
+    /// Steps whose loss or gradients were not finite (skipped).
+    int64_t nonFiniteSteps = 0;
+    int64_t steps = 0;
+    /// Final errors on every test set in full, mixed and half precision.
+    std::vector<Evaluation> finalErrors;
+};
+
+class Trainer
+{
+public:
+    using Log = std::function<void(const std::string&)>;
+
+    /// Throws std::invalid_argument naming the option for a bad option.
+    Trainer(const TrainerOptions& options, const torch::Device& device);
+
+    /// Fit the normalisers (if asked) and train `surrogate` on `train`,
+    /// evaluating on `tests`. Leaves the model in full precision.
+    TrainingSummary fit
+    (
+        Surrogate& surrogate,
+        const Dataset& train,
+        const std::vector<Dataset>& tests,
+        const Log& log
+    ) const;
+
+    /// Mean relative L2 and H1 of the surrogate's prediction on `data`
+    /// in `precision` (the model's precision is restored afterwards).
+    Evaluation evaluate
+    (
+        Surrogate& surrogate,
+        const Dataset& data,
+        Precision precision
+    ) const;
+
+    /// The precision schedule these options describe over their epochs.
+    PrecisionSchedule schedule() const;
+
+    const TrainerOptions& options() const { return options_; }
+
+private:
+    TrainerOptions options_;
+    torch::Device device_;
+};
+
+} // namespace nop

@@ -1,0 +1,53 @@
+#pragma once
+
+// Options of the training loop. Torch-free (only <torch/arg.h>).
+
+#include <torch/arg.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nop
+{
+
+/// Options for `Trainer`. Field names equal dictionary keywords.
+///
+/// The neuraloperator reference recipe:
+///   TrainerOptions().epochs(20).batchSize(32).learningRate(8e-3)
+///       .scheduler("cosine").loss("h1")
+struct TrainerOptions
+{
+    TORCH_ARG(int64_t, epochs) = 20;
+    TORCH_ARG(int64_t, batchSize) = 32;
+    /// Optimiser: adamW (decoupled weight decay) or adam.
+    TORCH_ARG(std::string, optimiser) = "adamW";
+    TORCH_ARG(double, learningRate) = 8e-3;
+    TORCH_ARG(double, weightDecay) = 1e-4;
+    /// Learning-rate scheduler: none, step or cosine.
+    TORCH_ARG(std::string, scheduler) = "cosine";
+    /// step: multiply the learning rate by gamma every stepSize epochs.
+    TORCH_ARG(int64_t, stepSize) = 100;
+    TORCH_ARG(double, gamma) = 0.5;
+    /// cosine: period in epochs (0: the number of epochs).
+    TORCH_ARG(int64_t, cosineEpochs) = 0;
+    /// Training loss: l2 or h1 (relative, per sample and channel).
+    TORCH_ARG(std::string, loss) = "h1";
+    /// full, mixed, half, or schedule.
+    TORCH_ARG(std::string, precision) = "schedule";
+    /// Fractions of the epochs in half, mixed and full (precision schedule).
+    TORCH_ARG(std::vector<double>, schedule) = std::vector<double>{0.25, 0.5, 0.25};
+    /// Dynamic loss scaling: auto (on for float16 only), on, off.
+    TORCH_ARG(std::string, lossScaling) = "auto";
+    TORCH_ARG(bool, normaliseInputs) = true;
+    TORCH_ARG(bool, normaliseOutputs) = true;
+    TORCH_ARG(uint64_t, seed) = 0;
+    /// Intra-op threads (0: all cores).
+    TORCH_ARG(int64_t, threads) = 0;
+    /// cpu, cuda or cuda:N.
+    TORCH_ARG(std::string, device) = "cpu";
+    /// Evaluate the test sets every this many epochs (and at the end).
+    TORCH_ARG(int64_t, evalEvery) = 1;
+};
+
+} // namespace nop

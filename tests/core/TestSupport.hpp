@@ -1,0 +1,49 @@
+#pragma once
+
+// Helpers shared by the core test suites.
+
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace nop::test
+{
+
+/// The shared reference data folder: $NOP_SHARED_DATA, else <project>/../shared/data.
+inline std::string sharedData()
+{
+    const char* env = std::getenv("NOP_SHARED_DATA");
+    return env ? env : NOP_SHARED_DATA_DEFAULT;
+}
+
+/// Path of a shared data file, or "" when it is absent (the test skips).
+inline std::string sharedFile(const std::string& relative)
+{
+    const auto path = std::filesystem::path(sharedData())/relative;
+    return std::filesystem::exists(path) ? path.string() : "";
+}
+
+/// ||a - b|| / ||b|| over all entries.
+inline double relativeDifference(const torch::Tensor& a, const torch::Tensor& b)
+{
+    return ((a.to(torch::kDouble) - b.to(torch::kDouble)).norm()
+           /b.to(torch::kDouble).norm()).item<double>();
+}
+
+/// A fresh temporary directory, removed at the end of the test.
+struct TemporaryDirectory
+{
+    TemporaryDirectory()
+    {
+        auto base = std::filesystem::temp_directory_path()/"nopTest.XXXXXX";
+        std::string pattern = base.string();
+        path = ::mkdtemp(pattern.data());
+    }
+    ~TemporaryDirectory() { std::filesystem::remove_all(path); }
+    std::string file(const std::string& name) const { return (path/name).string(); }
+    std::filesystem::path path;
+};
+
+} // namespace nop::test

@@ -1,0 +1,135 @@
+// Precision modes and the precision schedule.
+
+#include "TestSupport.hpp"
+
+#include "models/FNO.hpp"
+#include "precision/LossScaler.hpp"
+#include "precision/Precision.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace nop;
+
+namespace
+{
+
+FNO smallFNO(Stabiliser stabiliser, ReducedType type = ReducedType::automatic)
+{
+    torch::manual_seed(5);
+    FNO fno(FNOOptions(2, 1, {8, 8}).hiddenChannels(16).nLayers(4)
+        .stabiliser(stabiliser).reducedType(type));
+    fno->eval();
+    return fno;
+}
+
+
+torch::Tensor run(FNO& fno, Precision precision, const torch::Tensor& x)
+{
+    torch::NoGradGuard noGrad;
+    fno->setPrecision(precision);
+    return fno->forward(x);
+}
+
+} // namespace
+
+
+// Stated bound: reduced precision (bfloat16 on CPU, 8-bit mantissa) changes
+// the output of a 4-block FNO on O(1) random inputs by less than 3 % (the
+// paper's bound is of the order of the discretisation error).
+TEST(Precision, MixedAndHalfStayWithinBoundOfFull)
+{
+    for (auto stabiliser : {Stabiliser::none, Stabiliser::tanh})
+    {
+        auto fno = smallFNO(stabiliser);
+        const auto x = torch::randn({4, 2, 32, 32});
+        const auto full = run(fno, Precision::full, x);
+        const auto mixed = run(fno, Precision::mixed, x);
+        const auto half = run(fno, Precision::half, x);
+
+        const double mixedError = test::relativeDifference(mixed, full);
+        const double halfError = test::relativeDifference(half, full);
+        EXPECT_GT(mixedError, 1e-5) << "mixed must take the reduced path";
+        EXPECT_LT(mixedError, 3e-2) << toString(stabiliser);
+        EXPECT_LT(halfError, 3e-2) << toString(stabiliser);
+        EXPECT_EQ(mixed.scalar_type(), torch::kFloat);
+    }
+}
+
+
+TEST(Precision, HalfWithoutStabiliserOverflowsAndTanhPreventsIt)
+{
+    // float16 (emulated on CPU) overflows above 65504; bfloat16 would not.
+    const auto x = torch::randn({2, 2, 16, 16})*1e6;
+
+    auto plain = smallFNO(Stabiliser::none, ReducedType::float16);
+    EXPECT_FALSE(run(plain, Precision::half, x).isfinite().all().item<bool>());
+    EXPECT_TRUE(run(plain, Precision::full, x).isfinite().all().item<bool>());
+
+    auto stabilised = smallFNO(Stabiliser::tanh, ReducedType::float16);
+    EXPECT_TRUE(run(stabilised, Precision::half, x).isfinite().all().item<bool>());
+}
+
+
+TEST(Precision, ScheduleSwitchesAtTheRightEpochs)
+{
+    const PrecisionSchedule schedule(20, {0.25, 0.5, 0.25});
+    EXPECT_EQ(schedule.phaseStarts(), (std::vector<int64_t>{0, 5, 15}));
+    for (int64_t epoch = 0; epoch < 20; ++epoch)
+    {
+        const Precision expected =
+            epoch < 5 ? Precision::half : epoch < 15 ? Precision::mixed : Precision::full;
+        EXPECT_EQ(schedule.at(epoch), expected) << "epoch " << epoch;
+    }
+
+    const PrecisionSchedule uneven(10, {0.3, 0.0, 0.7});
+    EXPECT_EQ(uneven.at(2), Precision::half);
+    EXPECT_EQ(uneven.at(3), Precision::full);
+
+    EXPECT_EQ(PrecisionSchedule(Precision::mixed).at(7), Precision::mixed);
+    EXPECT_THROW(PrecisionSchedule(10, {0.5, 0.6, 0.1}), std::invalid_argument);
+    EXPECT_THROW(PrecisionSchedule(10, {0.5, 0.5}), std::invalid_argument);
+    EXPECT_THROW(PrecisionSchedule(10, {-0.5, 1.0, 0.5}), std::invalid_argument);
+}
+
+
+TEST(Precision, KeywordsRoundTripAndUnknownWordsAreNamed)
+{
+    for (auto p : {Precision::full, Precision::mixed, Precision::half})
+    {
+        EXPECT_EQ(precisionFromString(toString(p)), p);
+    }
+    EXPECT_EQ(reducedTypeFromString("auto"), ReducedType::automatic);
+    EXPECT_EQ(stabiliserFromString("tanh"), Stabiliser::tanh);
+    try
+    {
+        precisionFromString("quarter");
+        FAIL() << "no exception";
+    }
+    catch (const std::invalid_argument& e)
+    {
+        EXPECT_NE(std::string(e.what()).find("quarter"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("mixed"), std::string::npos);
+    }
+}
+
+
+TEST(Precision, LossScalerBacksOffOnOverflowAndGrows)
+{
+    LossScaler scaler(true, 1024, 2);
+    auto p = torch::ones({3}, torch::requires_grad());
+    p.mutable_grad() = torch::tensor({1.0f, INFINITY, 2.0f});
+    EXPECT_FALSE(scaler.unscaleAndCheck({p}));
+    EXPECT_EQ(scaler.currentScale(), 512);
+
+    p.mutable_grad() = torch::tensor({512.0f, 1024.0f, 0.0f});
+    EXPECT_TRUE(scaler.unscaleAndCheck({p}));
+    EXPECT_TRUE(torch::allclose(p.grad(), torch::tensor({1.0f, 2.0f, 0.0f})));
+    p.mutable_grad() = torch::ones({3});
+    EXPECT_TRUE(scaler.unscaleAndCheck({p}));
+    EXPECT_EQ(scaler.currentScale(), 1024);   // grew after two good steps
+
+    LossScaler off(false);
+    EXPECT_EQ(off.currentScale(), 1);
+    p.mutable_grad() = torch::tensor({NAN, 0.0f, 0.0f});
+    EXPECT_FALSE(off.unscaleAndCheck({p}));
+}

@@ -1,0 +1,240 @@
+#!/bin/bash
+#------------------------------------------------------------------------------
+# testTrainNeuralOperator.sh
+#
+# Description
+#     Tests of the trainNeuralOperator application on temporary cases: bad
+#     dictionaries end with a non-zero exit, an error naming the entry or the
+#     file, and no model file; -help prints the usage; a tiny real run on the
+#     Burgers data writes the model file and the JSON report.
+#
+# Usage
+#     testTrainNeuralOperator.sh <trainNeuralOperator binary> <check>
+#
+#     checks: help epochsNotNumber epochsNotPositive modesEmpty
+#             precisionUnknown modelUnknown trainFileMissing trainFileAbsent
+#             sharedDataVariableUndefined inputAbsent tinyRun
+#
+#     Exit status 77 (CTest SKIP_RETURN_CODE): the shared data is absent.
+#
+# Environment
+#     NOP_SHARED_DATA  folder holding neuraloperator/burgers_*_16.pt
+#                      (default: <project>/../shared/data)
+#------------------------------------------------------------------------------
+set -u
+
+if [ "$#" -ne 2 ]
+then
+    sed -n '/^# Usage/,/^# Environment/{/^# Environment/d;s/^# \{0,1\}//;p}' "$0"
+    exit 2
+fi
+
+app="$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")"
+check="$2"
+
+scriptDir="$(cd "$(dirname "$0")" && pwd -P)"
+export NOP_SHARED_DATA="${NOP_SHARED_DATA:-$scriptDir/../../../shared/data}"
+export WM_PROJECT_DIR="${WM_PROJECT_DIR:-/usr/share/openfoam}"
+
+trainData="$NOP_SHARED_DATA/neuraloperator/burgers_train_16.pt"
+testData="$NOP_SHARED_DATA/neuraloperator/burgers_test_16.pt"
+
+caseDir="$(mktemp -d "${TMPDIR:-/tmp}/testTrainNeuralOperator.XXXXXX")"
+trap 'rm -rf "$caseDir"' EXIT
+log="$caseDir/log.trainNeuralOperator"
+
+fail()
+{
+    echo "FAIL ($check): $*"
+    if [ -f "$log" ]
+    then
+        echo "---- $log ----"
+        tail -n 40 "$log"
+    fi
+    exit 1
+}
+
+skipWithoutData()
+{
+    if [ ! -f "$trainData" ] || [ ! -f "$testData" ]
+    then
+        echo "SKIP ($check): shared data not found ($trainData);" \
+             "set NOP_SHARED_DATA to the folder holding neuraloperator/"
+        exit 77
+    fi
+}
+
+# -- The case: entries of each (sub-)dictionary, overridden per check --------
+
+modelEntry='model fno;'
+dataEntries='type tensorFile; trainFile "dummy.pt"; input x; output y; spatialDims 1;'
+fnoEntries='modes (8); hiddenChannels 8; nLayers 2;'
+trainingEntries='epochs 2; batchSize 16; threads 1;'
+
+header()
+{
+    cat <<EOF
+FoamFile
+{
+    version     2.0;
+    format      ascii;
+    class       dictionary;
+    object      $1;
+}
+EOF
+}
+
+writeCase()
+{
+    mkdir -p "$caseDir/system"
+    : > "$caseDir/dummy.pt"     # exists; never read by the checks using it
+    {
+        header controlDict
+        cat <<'EOF'
+application     trainNeuralOperator;
+startFrom       startTime;
+startTime       0;
+stopAt          endTime;
+endTime         0;
+deltaT          1;
+writeControl    timeStep;
+writeInterval   1;
+EOF
+    } > "$caseDir/system/controlDict"
+    {
+        header neuralOperatorDict
+        cat <<EOF
+$modelEntry
+modelFile "constant/neuralOperator/model.nop";
+data { $dataEntries }
+fno { $fnoEntries }
+training { $trainingEntries }
+EOF
+    } > "$caseDir/system/neuralOperatorDict"
+}
+
+run()
+{
+    (cd "$caseDir" && "$app" "$@") > "$log" 2>&1
+}
+
+# A bad dictionary: non-zero exit, each pattern in the log, nothing written
+expectFailure()
+{
+    writeCase
+    run && fail "exit status 0, expected an error"
+
+    local pattern
+    for pattern
+    do
+        grep -qF -- "$pattern" "$log" || fail "the error does not mention '$pattern'"
+    done
+    grep -q "FOAM FATAL" "$log" || fail "no OpenFOAM fatal error"
+
+    if [ -d "$caseDir/constant" ] \
+    && [ -n "$(find "$caseDir/constant" -type f 2>/dev/null)" ]
+    then
+        fail "files left behind: $(find "$caseDir/constant" -type f)"
+    fi
+    echo "PASS ($check)"
+    exit 0
+}
+
+# -- Checks -------------------------------------------------------------------
+
+case "$check" in
+help)
+    run -help || fail "-help exit status $?"
+    grep -q "Usage: trainNeuralOperator" "$log" || fail "no Usage line"
+    grep -q -- "-dict" "$log" || fail "-dict option not listed"
+    grep -q "neuralOperatorDict" "$log" || fail "no mention of neuralOperatorDict"
+    echo "PASS ($check)"
+    ;;
+
+epochsNotNumber)
+    trainingEntries='epochs abc; batchSize 16;'
+    expectFailure "epochs" "abc"
+    ;;
+
+epochsNotPositive)
+    trainingEntries='epochs 0; batchSize 16;'
+    expectFailure "training/epochs" "must be positive"
+    ;;
+
+modesEmpty)
+    fnoEntries='modes ();'
+    expectFailure "fno/modes"
+    ;;
+
+precisionUnknown)
+    trainingEntries='epochs 2; precision quarter;'
+    expectFailure "training/precision" "quarter"
+    ;;
+
+modelUnknown)
+    modelEntry='model gino;'
+    expectFailure "'model'" "gino"
+    ;;
+
+trainFileMissing)
+    dataEntries='type tensorFile; input x; output y;'
+    expectFailure "trainFile"
+    ;;
+
+trainFileAbsent)
+    dataEntries='type tensorFile; trainFile "data/nonexistent.pt";'
+    expectFailure "data/trainFile" "nonexistent.pt"
+    ;;
+
+sharedDataVariableUndefined)
+    dataEntries='type tensorFile; trainFile "$NOP_UNDEFINED_VARIABLE/x.pt";'
+    expectFailure "NOP_UNDEFINED_VARIABLE"
+    ;;
+
+inputAbsent)
+    skipWithoutData
+    dataEntries="type tensorFile; trainFile \"\$NOP_SHARED_DATA/neuraloperator/burgers_train_16.pt\"; input noSuchTensor; output y; nTrain 32;"
+    expectFailure "noSuchTensor" "burgers_train_16.pt"
+    ;;
+
+tinyRun)
+    skipWithoutData
+    dataEntries="type tensorFile;
+        trainFile \"\$NOP_SHARED_DATA/neuraloperator/burgers_train_16.pt\";
+        testFiles (\"\$NOP_SHARED_DATA/neuraloperator/burgers_test_16.pt\");
+        input x; output y; spatialDims 1; nTrain 32; nTest 16;"
+    fnoEntries='modes (8); hiddenChannels 8; nLayers 2; stabiliser tanh;'
+    trainingEntries='epochs 2; batchSize 16; precision schedule; schedule (0.5 0 0.5); threads 1;'
+    writeCase
+    run || fail "exit status $?"
+    grep -q "^End" "$log" || fail "no End"
+
+    model="$caseDir/constant/neuralOperator/model.nop"
+    report="$caseDir/constant/neuralOperator/model.json"
+    [ -s "$model" ] || fail "no model file $model"
+    [ -s "$report" ] || fail "no report $report"
+
+    python3 - "$report" <<'EOF' || fail "bad report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+need = ["modelFile", "model", "parameters", "fno", "training", "data",
+        "trainSamples", "samplesPerSecond", "trainSeconds", "testErrors"]
+missing = [k for k in need if k not in r]
+assert not missing, "report lacks %s (has %s)" % (missing, sorted(r))
+assert r["trainSamples"] == 32, r["trainSamples"]
+assert r["training"]["epochs"] == 2, r["training"]
+assert r["fno"]["modes"] == [8], r["fno"]
+assert r["fno"]["stabiliser"] == "tanh", r["fno"]
+assert len(r["testErrors"]) == 1, r["testErrors"]
+print("report:", {k: r[k] for k in ("model", "parameters", "trainSamples")})
+EOF
+    echo "PASS ($check)"
+    ;;
+
+*)
+    echo "unknown check '$check'"
+    exit 2
+    ;;
+esac
+
+#------------------------------------------------------------------------------
