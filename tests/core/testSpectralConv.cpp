@@ -75,9 +75,9 @@ torch::Tensor referenceSpectralConv
     }
     const auto w = torch::view_as_complex(weight.to(torch::kDouble).contiguous());
     // out[b,k,o] = sum_i x[b,k,i] w[i,o,k]
-    auto y = nDims == 1 ? torch::einsum("bai,ioa->bao", {spectrum, w})
-           : nDims == 2 ? torch::einsum("babi,ioab->babo", {spectrum, w})
-           : torch::einsum("babci,ioabc->babco", {spectrum, w});
+    auto y = nDims == 1 ? torch::einsum("bxi,iox->bxo", {spectrum, w})
+           : nDims == 2 ? torch::einsum("bxyi,ioxy->bxyo", {spectrum, w})
+           : torch::einsum("bxyzi,ioxyz->bxyzo", {spectrum, w});
     for (int64_t d = 0; d < nDims; ++d)
     {
         y = alongDim(y, inverse[d], d + 1);
@@ -91,6 +91,11 @@ struct Geometry
     std::vector<int64_t> sizes;
     std::vector<int64_t> modes;
 };
+
+void PrintTo(const Geometry& g, std::ostream* os)
+{
+    *os << "sizes " << c10::IntArrayRef(g.sizes) << " modes " << c10::IntArrayRef(g.modes);
+}
 
 class SpectralConvReference : public ::testing::TestWithParam<Geometry> {};
 

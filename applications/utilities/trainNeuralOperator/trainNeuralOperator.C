@@ -218,7 +218,7 @@ int main(int argc, char *argv[])
     {
         // std::invalid_argument and relatives: an option the core refused
         FatalIOErrorInFunction(dict)
-            << "Invalid training job in " << dict.name() << ":" << nl
+            << "Invalid training job in " << dict.objectPath() << ":" << nl
             << "    " << e.what() << nl
             << exit(FatalIOError);
     }
@@ -226,7 +226,7 @@ int main(int argc, char *argv[])
     {
         // Data and file errors
         FatalErrorInFunction
-            << "Training job of " << dict.name() << " failed:" << nl
+            << "Training job of " << dict.objectPath() << " failed:" << nl
             << "    " << e.what() << nl << nl
             << "    data/trainFile " << job.data.trainFile().c_str() << nl
             << "    data/input     " << job.data.input().c_str() << nl

@@ -50,6 +50,8 @@ struct FNOOptions
     TORCH_ARG(Stabiliser, stabiliser) = Stabiliser::none;
     TORCH_ARG(ReducedType, reducedType) = ReducedType::automatic;
 
+public:
+    /// Number of spatial dimensions (the length of modes).
     int64_t spatialDims() const { return int64_t(modes_.size()); }
 };
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <unordered_map>
 
 namespace nop
 {
@@ -17,6 +18,8 @@ namespace
 {
 
 /// Wraps LibTorch's CPU allocator and counts the bytes it hands out.
+/// The context of each DataPtr is its data pointer (raw_allocate needs
+/// that); the wrapped allocation is kept in a table until released.
 class TrackingCPUAllocator final : public c10::Allocator
 {
 public:
@@ -26,31 +29,51 @@ public:
     {
         c10::DataPtr inner = base_->allocate(bytes);
         void* data = inner.get();
-        const c10::Device device = inner.device();
-        auto* record = new Record{std::move(inner), int64_t(bytes), this};
+        if (data == nullptr)
+        {
+            return inner;
+        }
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            live_.emplace(data, Allocation{std::move(inner), int64_t(bytes)});
+        }
         add(int64_t(bytes));
-        return {data, record, &release, device};
+        return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
     }
 
-    c10::DeleterFnPtr raw_deleter() const override { return nullptr; }
+    c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
     int64_t current() const { return current_.load(); }
     int64_t peak() const { return peak_.load(); }
     void resetPeak() { peak_.store(current_.load()); }
 
+    static TrackingCPUAllocator* instance;
+
 private:
-    struct Record
+    struct Allocation
     {
         c10::DataPtr inner;
         int64_t bytes;
-        const TrackingCPUAllocator* owner;
     };
 
-    static void release(void* ctx)
+    static void release(void* data)
     {
-        auto* record = static_cast<Record*>(ctx);
-        record->owner->add(-record->bytes);
-        delete record;
+        Allocation allocation;
+        {
+            std::lock_guard<std::mutex> lock(instance->mutex_);
+            auto found = instance->live_.find(data);
+            if (found == instance->live_.end())
+            {
+                // Allocated by the base allocator before the tracker was
+                // installed, freed through the current raw_deleter.
+                instance->base_->raw_deleter()(data);
+                return;
+            }
+            allocation = std::move(found->second);
+            instance->live_.erase(found);
+        }
+        instance->add(-allocation.bytes);
+        // allocation.inner frees the memory as it goes out of scope.
     }
 
     void add(int64_t bytes) const
@@ -61,9 +84,13 @@ private:
     }
 
     c10::Allocator* base_;
+    mutable std::mutex mutex_;
+    mutable std::unordered_map<void*, Allocation> live_;
     mutable std::atomic<int64_t> current_{0};
     mutable std::atomic<int64_t> peak_{0};
 };
+
+TrackingCPUAllocator* TrackingCPUAllocator::instance = nullptr;
 
 
 TrackingCPUAllocator& cpuTracker()
@@ -71,9 +98,9 @@ TrackingCPUAllocator& cpuTracker()
     // Leaked on purpose: tensors may be freed after static destruction.
     static TrackingCPUAllocator* tracker = []
     {
-        auto* t = new TrackingCPUAllocator(c10::GetCPUAllocator());
-        c10::SetCPUAllocator(t, /*priority*/ 100);
-        return t;
+        TrackingCPUAllocator::instance = new TrackingCPUAllocator(c10::GetCPUAllocator());
+        c10::SetCPUAllocator(TrackingCPUAllocator::instance, /*priority*/ 100);
+        return TrackingCPUAllocator::instance;
     }();
     return *tracker;
 }

@@ -1,0 +1,77 @@
+#!/bin/bash
+#------------------------------------------------------------------------------
+# testTutorial.sh
+#
+# Description
+#     Runs a tutorial's Allrun in small mode on a copy of it (the source tree
+#     stays clean), with the applications of the build tree, then its
+#     Allclean; checks that the report was written and that Allclean returns
+#     the copy to its committed state.
+#
+# Usage
+#     testTutorial.sh <directory of the built applications> <tutorial>
+#
+#     e.g. testTutorial.sh build/applications/utilities/trainNeuralOperator burgers
+#
+#     Exit status 77 (CTest SKIP_RETURN_CODE): the shared data is absent.
+#
+# Environment
+#     NOP_SHARED_DATA  folder holding neuraloperator/ (default:
+#                      <project>/../shared/data)
+#------------------------------------------------------------------------------
+set -u
+
+if [ "$#" -ne 2 ]
+then
+    sed -n '/^# Usage/,/^# Environment/{/^# Environment/d;s/^# \{0,1\}//;p}' "$0"
+    exit 2
+fi
+
+binDir="$(cd "$1" && pwd -P)"
+tutorial="$2"
+
+projectDir="$(cd "$(dirname "$0")/../.." && pwd -P)"
+export FOAM_NEURALOPERATOR="$projectDir"
+export NOP_SHARED_DATA="${NOP_SHARED_DATA:-$projectDir/../shared/data}"
+export WM_PROJECT_DIR="${WM_PROJECT_DIR:-/usr/share/openfoam}"
+export PATH="$binDir:$PATH"
+
+if [ ! -d "$NOP_SHARED_DATA/neuraloperator" ]
+then
+    echo "SKIP: shared data not found ($NOP_SHARED_DATA/neuraloperator);" \
+         "set NOP_SHARED_DATA"
+    exit 77
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/testTutorial.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/tutorials"
+cp -r "$projectDir/tutorials/bin" "$projectDir/tutorials/$tutorial" "$work/tutorials/"
+caseDir="$work/tutorials/$tutorial"
+(cd "$caseDir" && find . -type f | sort) > "$work/committed"
+
+fail()
+{
+    echo "FAIL ($tutorial): $*"
+    exit 1
+}
+
+"$caseDir/Allrun" -small > "$work/Allrun.out" 2>&1
+status=$?
+cat "$work/Allrun.out"
+[ "$status" -eq 0 ] || fail "Allrun -small exit status $status"
+
+report="$(find "$caseDir/constant" -name '*.json' | head -1)"
+[ -n "$report" ] || fail "no report written"
+python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$report" \
+    || fail "report $report is not JSON"
+
+"$caseDir/Allclean" || fail "Allclean exit status $?"
+(cd "$caseDir" && find . -type f | sort) > "$work/cleaned"
+diff "$work/committed" "$work/cleaned" \
+    || fail "Allclean left the files above different from the committed state"
+
+echo "PASS ($tutorial)"
+
+#------------------------------------------------------------------------------
