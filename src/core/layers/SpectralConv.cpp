@@ -29,6 +29,47 @@ torch::Tensor signedModeIndex(int64_t modes, int64_t n, const torch::Device& dev
     }).to(device);
 }
 
+
+/// rfftn with norm "forward" whose backward saves nothing. LibTorch's own
+/// saves its input, which in reduced precision is a float32 copy made only
+/// for the transform: the largest tensor of the block.
+struct ForwardRealFFT : public torch::autograd::Function<ForwardRealFFT>
+{
+    static torch::Tensor forward
+    (
+        torch::autograd::AutogradContext* ctx,
+        const torch::Tensor& x,
+        const std::vector<int64_t>& dims
+    )
+    {
+        ctx->saved_data["dims"] = dims;
+        ctx->saved_data["lastSize"] = x.size(dims.back());
+        return torch::fft::rfftn(x, c10::nullopt, dims, "forward");
+    }
+
+    static torch::autograd::variable_list backward
+    (
+        torch::autograd::AutogradContext* ctx,
+        torch::autograd::variable_list gradients
+    )
+    {
+        const auto dims = ctx->saved_data["dims"].toIntVector();
+        const int64_t n = ctx->saved_data["lastSize"].toInt();
+        auto g = gradients[0];
+        // The adjoint of the one-sided transform: the omitted negative
+        // frequencies of the last dimension get zero gradient, then the
+        // adjoint of a forward-normalised DFT is the unnormalised inverse.
+        const int64_t missing = n - g.size(dims.back());
+        if (missing > 0)
+        {
+            auto shape = g.sizes().vec();
+            shape[dims.back()] = missing;
+            g = torch::cat({g, torch::zeros(shape, g.options())}, dims.back());
+        }
+        return {torch::real(torch::fft::ifftn(g, c10::nullopt, dims, "backward")), torch::Tensor()};
+    }
+};
+
 } // namespace
 
 
@@ -179,7 +220,7 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
     const auto forwardType = precision == Precision::half ? fftType : baseType;
     auto spectrum = torch::view_as_real
     (
-        torch::fft::rfftn(x.to(forwardType), c10::nullopt, fftDims, "forward")
+        ForwardRealFFT::apply(x.to(forwardType), fftDims)
     );
 
     // Retained modes: (B, k1..kN, I, 2).
@@ -220,15 +261,28 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
 
     // Hermitian care: the DC and Nyquist modes of the last dimension are
     // real for a real signal; zero their imaginary parts explicitly.
-    auto hermitian = torch::ones({halfSpectrum, 1, 2}, yModes.options().dtype(fftType));
-    hermitian.index_put_({0, 0, 1}, 0);
+    auto keep = torch::ones({halfSpectrum, 1, 2}, yModes.options().dtype(torch::kBool));
+    keep.index_put_({0, 0, 1}, false);
     if (sizes.back() % 2 == 0)
     {
-        hermitian.index_put_({halfSpectrum - 1, 0, 1}, 0);
+        keep.index_put_({halfSpectrum - 1, 0, 1}, false);
     }
-    y = torch::view_as_complex((torch::view_as_real(y)*hermitian).contiguous());
+    // `where` saves only the (small) condition for backward; a product with
+    // a 0/1 mask would save the whole spectrum.
+    const auto realParts = torch::view_as_real(y);
+    y = torch::view_as_complex
+    (
+        torch::where(keep, realParts, torch::zeros({}, realParts.options())).contiguous()
+    );
 
     auto out = torch::fft::irfft(y, sizes.back(), nDims, "forward");
+    if (precision != Precision::full)
+    {
+        // The output stays in the reduced type, as a reduced inverse FFT
+        // gives it: the sum with the skip path, the activation and the
+        // channel MLP then save reduced tensors for backward.
+        out = toReduced(out, reduced);
+    }
     if (bias.defined())
     {
         out = out + bias.to(out.scalar_type());
