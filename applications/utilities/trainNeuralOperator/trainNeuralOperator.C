@@ -103,7 +103,7 @@ Usage
         channelMLPExpansion | Channel MLP width / hiddenChannels | scalar | no | 0.5
         positionalEmbedding | Append grid coordinates as channels | bool | no | true
         domainPadding       | Zero padding per dimension, as a fraction (non-periodic data) | scalar | no | 0
-        stabiliser          | On the spectral path: none or tanh (needed by half) | word | no | none
+        stabiliser          | On the spectral path: none or tanh (needed by half) | word | no | tanh
         reducedType         | Reduced type: auto, bfloat16 or float16 (auto: bfloat16 on CPU, float16 on CUDA) | word | no | auto
     \endtable
 

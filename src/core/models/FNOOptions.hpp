@@ -47,7 +47,9 @@ struct FNOOptions
     /// (for non-periodic data).
     TORCH_ARG(double, domainPadding) = 0;
     TORCH_ARG(Precision, precision) = Precision::full;
-    TORCH_ARG(Stabiliser, stabiliser) = Stabiliser::none;
+    /// tanh by default: the default training precision (the schedule)
+    /// starts in half, which overflows float16 without it.
+    TORCH_ARG(Stabiliser, stabiliser) = Stabiliser::tanh;
     TORCH_ARG(ReducedType, reducedType) = ReducedType::automatic;
 
 public:
