@@ -1,5 +1,7 @@
 #include "layers/ChannelMLP.hpp"
 
+#include "precision/ReducedPrecision.hpp"
+
 namespace nop
 {
 
@@ -35,7 +37,14 @@ torch::Tensor ChannelMLPImpl::forward(torch::Tensor x)
     const size_t n = layers->size();
     for (size_t i = 0; i < n; ++i)
     {
-        x = layers[i]->as<torch::nn::Linear>()->forward(x);
+        auto layer = layers[i]->as<torch::nn::Linear>();
+        if (i + 1 == n && options.fullPrecisionOutput())
+        {
+            FullPrecisionScope fullPrecision;
+            x = layer->forward(x.to(layer->weight.scalar_type()));
+            break;
+        }
+        x = layer->forward(x);
         if (i + 1 < n)
         {
             x = torch::gelu(x);

@@ -23,6 +23,9 @@ struct ChannelMLPOptions
     TORCH_ARG(int64_t, hiddenChannels);
     /// Linear layers; GELU between them, none after the last.
     TORCH_ARG(int64_t, nLayers) = 2;
+    /// Compute the last layer in float32 even under autocast: a model's
+    /// output rounded to bfloat16 would carry a 0.4 % error floor.
+    TORCH_ARG(bool, fullPrecisionOutput) = false;
 };
 
 /// Channels-last: (batch, d1..dN, in) -> (batch, d1..dN, out). Each layer is

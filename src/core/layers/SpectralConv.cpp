@@ -178,7 +178,7 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
     const Precision precision = options.precision();
     const auto reduced = reducedDtype(options.reducedType(), device);
 
-    std::vector<int64_t> sizes, fftDims;
+    std::vector<int64_t> sizes;
     bool allPowerOfTwo = true;
     for (int64_t d = 0; d < nDims; ++d)
     {
@@ -190,7 +190,6 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
             " is below the ", modes[d], " retained modes"
         );
         sizes.push_back(n);
-        fftDims.push_back(d + 1);
         allPowerOfTwo = allPowerOfTwo && powerOfTwo(n);
     }
 
@@ -211,35 +210,32 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
     const auto fftType = halfFFT && allPowerOfTwo ? torch::kHalf : baseType;
 
     // Forward transform: in the reduced type for `half` (where the device
-    // can), after rounding the input to it in any case.
+    // can), after rounding the input to it in any case. Pruned: the real
+    // FFT of the last dimension first, keep its retained modes, then the
+    // complex FFT of each other dimension on those only.
     auto x = input;
     if (precision == Precision::half)
     {
         x = toReduced(x, reduced);
     }
     const auto forwardType = precision == Precision::half ? fftType : baseType;
-    auto spectrum = torch::view_as_real
-    (
-        ForwardRealFFT::apply(x.to(forwardType), fftDims)
-    );
-
-    // Retained modes: (B, k1..kN, I, 2).
     const auto kept = keptModes();
-    auto xModes = spectrum;
+    auto spectrum = ForwardRealFFT::apply(x.to(forwardType), std::vector<int64_t>{nDims}).narrow(nDims, 0, kept.back());
     for (int64_t d = 0; d + 1 < nDims; ++d)
     {
-        xModes = xModes.index_select(d + 1, signedModeIndex(modes[d], sizes[d], device));
+        spectrum = torch::fft::fft(spectrum, c10::nullopt, d + 1, "forward")
+            .index_select(d + 1, signedModeIndex(modes[d], sizes[d], device));
     }
-    xModes = xModes.narrow(nDims, 0, kept.back());
 
+    // Retained modes (B, k1..kN, I, 2) -> (B, k1..kN, O, 2).
     auto yModes = contractModes
     (
-        xModes.to(baseType),
+        torch::view_as_real(spectrum).to(baseType),
         weight.to(baseType),
         precision == Precision::full ? c10::nullopt : c10::optional<torch::ScalarType>(reduced)
-    );
+    ).to(fftType);
 
-    // Zero-pad back to the full half-spectrum (B, n1..n(N-1), nN/2+1, O, 2).
+    // Inverse, pruned alike: zero-pad and transform each leading dimension.
     for (int64_t d = 0; d + 1 < nDims; ++d)
     {
         auto shape = yModes.sizes().vec();
@@ -248,32 +244,26 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
         (
             d + 1, signedModeIndex(modes[d], sizes[d], device), yModes
         );
-    }
-    const int64_t halfSpectrum = sizes.back()/2 + 1;
-    yModes = torch::constant_pad_nd(yModes, {0, 0, 0, 0, 0, halfSpectrum - kept.back()});
-
-    auto y = torch::view_as_complex(yModes.to(fftType).contiguous());
-    if (nDims > 1)
-    {
-        std::vector<int64_t> leading(fftDims.begin(), fftDims.end() - 1);
-        y = torch::fft::ifftn(y, c10::nullopt, leading, "forward");
+        yModes = torch::view_as_real
+        (
+            torch::fft::ifft(torch::view_as_complex(yModes), c10::nullopt, d + 1, "forward")
+        );
     }
 
     // Hermitian care: the DC and Nyquist modes of the last dimension are
     // real for a real signal; zero their imaginary parts explicitly.
-    auto keep = torch::ones({halfSpectrum, 1, 2}, yModes.options().dtype(torch::kBool));
+    const int64_t halfSpectrum = sizes.back()/2 + 1;
+    auto keep = torch::ones({kept.back(), 1, 2}, yModes.options().dtype(torch::kBool));
     keep.index_put_({0, 0, 1}, false);
-    if (sizes.back() % 2 == 0)
+    if (sizes.back() % 2 == 0 && kept.back() == halfSpectrum)
     {
         keep.index_put_({halfSpectrum - 1, 0, 1}, false);
     }
     // `where` saves only the (small) condition for backward; a product with
     // a 0/1 mask would save the whole spectrum.
-    const auto realParts = torch::view_as_real(y);
-    y = torch::view_as_complex
-    (
-        torch::where(keep, realParts, torch::zeros({}, realParts.options())).contiguous()
-    );
+    yModes = torch::where(keep, yModes, torch::zeros({}, yModes.options()));
+    yModes = torch::constant_pad_nd(yModes, {0, 0, 0, 0, 0, halfSpectrum - kept.back()});
+    const auto y = torch::view_as_complex(yModes.contiguous());
 
     auto out = torch::fft::irfft(y, sizes.back(), nDims, "forward");
     if (precision != Precision::full)

@@ -64,6 +64,7 @@ void FNOImpl::reset()
         ChannelMLP
         (
             ChannelMLPOptions(width, options.outChannels(), scaled(options.projectionRatio(), width))
+                .fullPrecisionOutput(true)
         )
     );
 }

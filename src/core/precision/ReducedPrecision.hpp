@@ -7,6 +7,8 @@
 
 #include <torch/torch.h>
 
+#include <c10/core/impl/LocalDispatchKeySet.h>
+
 namespace nop
 {
 
@@ -47,6 +49,17 @@ private:
     bool cuda_ = false;
     bool wasEnabled_ = false;
     torch::ScalarType previousDtype_ = torch::kFloat;
+};
+
+/// Scope in which autocast is off: ops run in their inputs' types, for the
+/// few places where float32 matters inside a reduced-precision forward.
+class FullPrecisionScope
+{
+public:
+    FullPrecisionScope() : guard_(c10::autocast_dispatch_keyset) {}
+
+private:
+    c10::impl::ExcludeDispatchKeyGuard guard_;
 };
 
 } // namespace nop
