@@ -125,10 +125,10 @@ public:
     (
         const word& key,
         const word& value,
-        std::initializer_list<const char*> valid
+        const std::vector<std::string>& valid
     ) const
     {
-        for (const char* w : valid)
+        for (const std::string& w : valid)
         {
             if (value == w)
             {
@@ -138,9 +138,9 @@ public:
 
         Ostream& os = error(key);
         os  << "has unknown value '" << value << "'; valid:";
-        for (const char* w : valid)
+        for (const std::string& w : valid)
         {
-            os  << ' ' << w;
+            os  << ' ' << w.c_str();
         }
         os  << nl << exit(FatalIOError);
 
@@ -446,7 +446,7 @@ nop::TrainerOptions readTraining(const dictionary& trainingDict)
         (
             "optimiser",
             d.getOrDefault<word>("optimiser", defaults.optimiser()),
-            {"adamW", "adam"}
+            nop::trainerWords::optimiser
         )
     );
     training.learningRate
@@ -470,7 +470,7 @@ nop::TrainerOptions readTraining(const dictionary& trainingDict)
         (
             "scheduler",
             d.getOrDefault<word>("scheduler", defaults.scheduler()),
-            {"none", "step", "cosine"}
+            nop::trainerWords::scheduler
         )
     );
     training.stepSize
@@ -501,7 +501,7 @@ nop::TrainerOptions readTraining(const dictionary& trainingDict)
         (
             "loss",
             d.getOrDefault<word>("loss", defaults.loss()),
-            {"l2", "h1"}
+            nop::trainerWords::loss
         )
     );
 
@@ -511,7 +511,7 @@ nop::TrainerOptions readTraining(const dictionary& trainingDict)
         (
             "precision",
             d.getOrDefault<word>("precision", defaults.precision()),
-            {"full", "mixed", "half", "schedule"}
+            nop::trainerWords::precision
         )
     );
 
@@ -545,7 +545,7 @@ nop::TrainerOptions readTraining(const dictionary& trainingDict)
         (
             "lossScaling",
             d.getOrDefault<word>("lossScaling", defaults.lossScaling()),
-            {"auto", "on", "off"}
+            nop::trainerWords::lossScaling
         )
     );
     training.normaliseInputs

@@ -52,6 +52,29 @@ void require(bool ok, const std::string& message)
     }
 }
 
+
+void requireOneOf
+(
+    const std::string& option,
+    const std::string& value,
+    const std::vector<std::string>& valid
+)
+{
+    std::string list;
+    for (const auto& word : valid)
+    {
+        if (word == value)
+        {
+            return;
+        }
+        list += (list.empty() ? "" : ", ") + word;
+    }
+    throw std::invalid_argument
+    (
+        "unknown " + option + " '" + value + "' (valid: " + list + ")"
+    );
+}
+
 } // namespace
 
 
@@ -65,19 +88,11 @@ Trainer::Trainer(const TrainerOptions& options, const torch::Device& device)
     require(options_.learningRate() > 0, "learningRate must be > 0");
     require(options_.weightDecay() >= 0, "weightDecay must be >= 0");
     require(options_.evalEvery() >= 1, "evalEvery must be >= 1");
-    require
-    (
-        options_.optimiser() == "adamW" || options_.optimiser() == "adam",
-        "unknown optimiser '" + options_.optimiser() + "' (valid: adamW, adam)"
-    );
-    require
-    (
-        options_.lossScaling() == "auto" || options_.lossScaling() == "on"
-     || options_.lossScaling() == "off",
-        "unknown lossScaling '" + options_.lossScaling() + "' (valid: auto, on, off)"
-    );
-    // Throw now, not after the data is read, for bad names.
-    relativeLoss(options_.loss(), torch::ones({1, 1, 2}), torch::ones({1, 1, 2}));
+    requireOneOf("optimiser", options_.optimiser(), trainerWords::optimiser);
+    requireOneOf("scheduler", options_.scheduler(), trainerWords::scheduler);
+    requireOneOf("loss", options_.loss(), trainerWords::loss);
+    requireOneOf("precision", options_.precision(), trainerWords::precision);
+    requireOneOf("lossScaling", options_.lossScaling(), trainerWords::lossScaling);
     schedule();
     LRScheduler
     (

@@ -11,6 +11,17 @@
 namespace nop
 {
 
+/// The valid words of TrainerOptions' word-valued options, written once for
+/// the core's checks and the dictionary readers.
+namespace trainerWords
+{
+    inline const std::vector<std::string> optimiser{"adamW", "adam"};
+    inline const std::vector<std::string> scheduler{"none", "step", "cosine"};
+    inline const std::vector<std::string> loss{"l2", "h1"};
+    inline const std::vector<std::string> precision{"full", "mixed", "half", "schedule"};
+    inline const std::vector<std::string> lossScaling{"auto", "on", "off"};
+}
+
 /// Options for `Trainer`. Field names equal dictionary keywords.
 ///
 /// The neuraloperator reference recipe:
