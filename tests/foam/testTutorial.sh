@@ -46,8 +46,17 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/testTutorial.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
+# Copy the committed files only: the source tree's tutorial may hold the
+# outputs of an earlier ./Allrun.
 mkdir -p "$work/tutorials"
-cp -r "$projectDir/tutorials/bin" "$projectDir/tutorials/$tutorial" "$work/tutorials/"
+if git -C "$projectDir" rev-parse --git-dir > /dev/null 2>&1
+then
+    (cd "$projectDir" && git ls-files -z tutorials/bin "tutorials/$tutorial" \
+        | xargs -0 cp --parents -t "$work")
+else
+    cp -r "$projectDir/tutorials/bin" "$projectDir/tutorials/$tutorial" "$work/tutorials/"
+    "$work/tutorials/$tutorial/Allclean"
+fi
 caseDir="$work/tutorials/$tutorial"
 (cd "$caseDir" && find . -type f | sort) > "$work/committed"
 
