@@ -13,7 +13,7 @@
 #
 #     checks: help epochsNotNumber epochsNotPositive modesEmpty
 #             precisionUnknown modelUnknown trainFileMissing trainFileAbsent
-#             sharedDataVariableUndefined inputAbsent tinyRun
+#             sharedDataVariableUndefined inputAbsent modesExceedGrid tinyRun
 #
 #     Exit status 77 (CTest SKIP_RETURN_CODE): the shared data is absent.
 #
@@ -195,6 +195,13 @@ inputAbsent)
     skipWithoutData
     dataEntries="type tensorFile; trainFile \"\$NOP_SHARED_DATA/neuraloperator/burgers_train_16.pt\"; input noSuchTensor; output y; nTrain 32;"
     expectFailure "noSuchTensor" "burgers_train_16.pt"
+    ;;
+
+modesExceedGrid)
+    skipWithoutData
+    dataEntries="type tensorFile; trainFile \"\$NOP_SHARED_DATA/neuraloperator/burgers_train_16.pt\"; input x; output y; nTrain 32;"
+    fnoEntries='modes (32);'
+    expectFailure "modes" "exceed the 16 grid points" "burgers_train_16.pt"
     ;;
 
 tinyRun)

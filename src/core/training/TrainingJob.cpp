@@ -35,7 +35,28 @@ std::string reportPathFor(const std::string& modelFile)
 }
 
 
-std::string runTrainingJob
+namespace
+{
+
+/// Every grid of the data has at least `modes` points per dimension.
+void checkGridsHoldModes(const FNOOptions& fno, const Dataset& data, const std::string& file)
+{
+    for (int64_t d = 0; d < fno.spatialDims(); ++d)
+    {
+        if (data.x.size(d + 2) < fno.modes()[d])
+        {
+            throw std::invalid_argument
+            (
+                "modes: " + std::to_string(fno.modes()[d]) + " modes in dimension "
+              + std::to_string(d + 1) + " exceed the " + std::to_string(data.x.size(d + 2))
+              + " grid points of " + file
+            );
+        }
+    }
+}
+
+
+std::string train
 (
     const TrainingJob& job,
     const std::function<void(const std::string&)>& log
@@ -71,6 +92,12 @@ std::string runTrainingJob
             "modes names " + std::to_string(fnoOptions.spatialDims())
           + " dimensions, the data has spatialDims " + std::to_string(job.data.spatialDims())
         );
+    }
+
+    checkGridsHoldModes(fnoOptions, data.train, job.data.trainFile());
+    for (size_t i = 0; i < data.tests.size(); ++i)
+    {
+        checkGridsHoldModes(fnoOptions, data.tests[i], job.data.testFiles()[i]);
     }
 
     Surrogate surrogate(fnoOptions);
@@ -144,6 +171,26 @@ std::string runTrainingJob
       + formatBytes(summary.peakBytes) + ")"
     );
     return text;
+}
+
+} // namespace
+
+
+std::string runTrainingJob
+(
+    const TrainingJob& job,
+    const std::function<void(const std::string&)>& log
+)
+{
+    try
+    {
+        return train(job, log);
+    }
+    catch (const c10::Error& e)
+    {
+        // LibTorch's own checks: the message without its C++ backtrace.
+        throw std::runtime_error(e.what_without_backtrace());
+    }
 }
 
 } // namespace nop
