@@ -34,8 +34,8 @@ torch::Tensor run(FNO& fno, Precision precision, const torch::Tensor& x)
 
 
 // Stated bound: reduced precision (bfloat16 on CPU, 8-bit mantissa) changes
-// the output of a 4-block FNO on O(1) random inputs by less than 3 % (the
-// paper's bound is of the order of the discretisation error).
+// the output of a 4-block FNO on O(1) random inputs by less than 1 % (seen:
+// 0.07 %; the paper's bound is of the order of the discretisation error).
 TEST(Precision, MixedAndHalfStayWithinBoundOfFull)
 {
     for (auto stabiliser : {Stabiliser::none, Stabiliser::tanh})
@@ -49,8 +49,8 @@ TEST(Precision, MixedAndHalfStayWithinBoundOfFull)
         const double mixedError = test::relativeDifference(mixed, full);
         const double halfError = test::relativeDifference(half, full);
         EXPECT_GT(mixedError, 1e-5) << "mixed must take the reduced path";
-        EXPECT_LT(mixedError, 3e-2) << toString(stabiliser);
-        EXPECT_LT(halfError, 3e-2) << toString(stabiliser);
+        EXPECT_LT(mixedError, 1e-2) << toString(stabiliser);
+        EXPECT_LT(halfError, 1e-2) << toString(stabiliser);
         EXPECT_EQ(mixed.scalar_type(), torch::kFloat);
     }
 }
@@ -127,6 +127,8 @@ TEST(Precision, LossScalerBacksOffOnOverflowAndGrows)
     p.mutable_grad() = torch::ones({3});
     EXPECT_TRUE(scaler.unscaleAndCheck({p}));
     EXPECT_EQ(scaler.currentScale(), 1024);   // grew after two good steps
+    scaler.backOff();                          // a non-finite loss
+    EXPECT_EQ(scaler.currentScale(), 512);
 
     LossScaler off(false);
     EXPECT_EQ(off.currentScale(), 1);

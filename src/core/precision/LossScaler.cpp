@@ -40,8 +40,7 @@ bool LossScaler::unscaleAndCheck(const std::vector<torch::Tensor>& parameters)
     }
     if (!finite)
     {
-        scale_ = std::max(scale_*0.5, 1.0);
-        goodSteps_ = 0;
+        backOff();
         return false;
     }
     if (++goodSteps_ >= growthInterval_)
@@ -50,6 +49,16 @@ bool LossScaler::unscaleAndCheck(const std::vector<torch::Tensor>& parameters)
         goodSteps_ = 0;
     }
     return true;
+}
+
+
+void LossScaler::backOff()
+{
+    if (enabled_)
+    {
+        scale_ = std::max(scale_*0.5, 1.0);
+        goodSteps_ = 0;
+    }
 }
 
 } // namespace nop

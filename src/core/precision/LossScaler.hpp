@@ -31,6 +31,9 @@ public:
     /// the step), false otherwise (skip it; the scale backs off).
     bool unscaleAndCheck(const std::vector<torch::Tensor>& parameters);
 
+    /// A step skipped before backward (non-finite loss): back off.
+    void backOff();
+
     double currentScale() const { return scale_; }
     bool enabled() const { return enabled_; }
 

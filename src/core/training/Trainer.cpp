@@ -243,7 +243,7 @@ TrainingSummary Trainer::fit
             if (!std::isfinite(value))
             {
                 ++badSteps;
-                scaler.unscaleAndCheck({});
+                scaler.backOff();
                 continue;
             }
             scaler.scale(loss).backward();
