@@ -19,7 +19,7 @@ Imported targets
 ^^^^^^^^^^^^^^^^
 
 ``OpenFOAM::OpenFOAM``
-  ``libOpenFOAM`` (it pulls in ``libPstream`` itself), ``libdl``, the
+  ``libOpenFOAM``, ``libPstream``, ``libdl``, the
   ``OpenFOAM`` and ``OSspecific/POSIX`` include directories, and the
   definitions and flags Debian's binaries were built with:
   ``-DWM_DP -DWM_LABEL_SIZE=32 -DNoRepository -DOPENFOAM=1912
@@ -164,6 +164,15 @@ foreach(_c IN LISTS _OpenFOAM_components)
     endif()
 endforeach()
 
+# libOpenFOAM loads libPstream itself, but code that instantiates the
+# parallel-stream templates (reduce, IOobject writes) refers to it directly.
+find_library(OpenFOAM_Pstream_LIBRARY
+    NAMES Pstream
+    HINTS ${_OpenFOAM_libHints}
+    PATHS /usr/lib
+    PATH_SUFFIXES openfoam)
+mark_as_advanced(OpenFOAM_Pstream_LIBRARY)
+
 find_path(OpenFOAM_OSspecific_INCLUDE_DIR
     NAMES OSspecific.H sigFpe.H
     PATHS "${FOAM_HEADERS}/src/OSspecific/POSIX/lnInclude"
@@ -199,6 +208,7 @@ endif()
 find_package_handle_standard_args(OpenFOAM
     REQUIRED_VARS
         OpenFOAM_OpenFOAM_LIBRARY
+        OpenFOAM_Pstream_LIBRARY
         OpenFOAM_OpenFOAM_INCLUDE_DIR
         OpenFOAM_OSspecific_INCLUDE_DIR
     VERSION_VAR OpenFOAM_VERSION
@@ -235,6 +245,7 @@ if(OpenFOAM_FOUND)
         target_link_libraries(OpenFOAM::OpenFOAM INTERFACE
             "-Wl,--no-as-needed"
             "${OpenFOAM_OpenFOAM_LIBRARY}"
+            "${OpenFOAM_Pstream_LIBRARY}"
             ${CMAKE_DL_LIBS}
             -pthread)
     endif()

@@ -1,0 +1,574 @@
+/*---------------------------------------------------------------------------*\
+  =========                 |
+  \\      /  F ield         | foamNeuralOperator: neural-operator surrogates
+   \\    /   O peration     | for OpenFOAM
+    \\  /    A nd           |
+     \\/     M anipulation  |
+-------------------------------------------------------------------------------
+Description
+    Tests of Foam::latentGrid and Foam::latentGridSampler on tiny real
+    cases made by blockMesh in temporary directories: reproduction of a
+    linear field, convergence on a smooth field, the mask around a hole
+    and outside the domain, 2D detection, and errors on bad entries.
+
+\*---------------------------------------------------------------------------*/
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "latentGrid.H"
+#include "latentGridSampler.H"
+
+#include "IStringStream.H"
+#include "Time.H"
+#include "calculatedFvPatchFields.H"
+#include "fvMesh.H"
+#include "mathematicalConstants.H"
+#include "volFields.H"
+
+namespace
+{
+
+using namespace Foam;
+
+//- Bound on the relative max error of sin(2 pi x) cos(pi y) sampled from
+//- the 20^3 mesh onto an 8^3 grid; observed 0.0116 (0.0627 on 10^3):
+//- the error falls by 5.4x for h/2 (second order or better)
+constexpr scalar smoothBound = 0.02;
+
+const char* const foamHeader =
+    "FoamFile\n{\n    version 2.0;\n    format ascii;\n"
+    "    class dictionary;\n    object %s;\n}\n";
+
+std::string header(const std::string& object)
+{
+    char buf[256];
+    std::snprintf(buf, sizeof(buf), foamHeader, object.c_str());
+    return buf;
+}
+
+void writeFile(const std::filesystem::path& path, const std::string& text)
+{
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream os(path);
+    os << text;
+}
+
+//- blockMeshDict of a box [0,1]^3 with n^3 cells; with empty2D the
+//- z direction has one cell between two empty patches
+std::string boxMesh(int n, bool empty2D = false)
+{
+    std::ostringstream os;
+    os  << header("blockMeshDict")
+        << "convertToMeters 1;\n"
+        << "vertices ((0 0 0) (1 0 0) (1 1 0) (0 1 0)"
+           " (0 0 1) (1 0 1) (1 1 1) (0 1 1));\n"
+        << "blocks (hex (0 1 2 3 4 5 6 7) (" << n << ' ' << n << ' '
+        << (empty2D ? 1 : n) << ") simpleGrading (1 1 1));\n"
+        << "edges ();\n";
+    if (empty2D)
+    {
+        os  << "boundary (frontAndBack { type empty;"
+               " faces ((0 3 2 1) (4 5 6 7)); });\n";
+    }
+    else
+    {
+        os  << "boundary ();\n";
+    }
+    os  << "defaultPatch { name walls; type wall; }\n";
+    return os.str();
+}
+
+//- blockMeshDict of [0,3]x[0,3]x[0,1] made of 3x3 blocks without the
+//- centre one: a square hole [1,2]x[1,2] through the box
+std::string holeMesh(int n)
+{
+    std::ostringstream os;
+    os  << header("blockMeshDict")
+        << "convertToMeters 1;\nvertices (\n";
+    for (int k = 0; k < 2; ++k)
+    {
+        for (int j = 0; j < 4; ++j)
+        {
+            for (int i = 0; i < 4; ++i)
+            {
+                os  << "  (" << i << ' ' << j << ' ' << k << ")\n";
+            }
+        }
+    }
+    os  << ");\nblocks (\n";
+    auto v = [](int i, int j, int k) { return k*16 + j*4 + i; };
+    for (int j = 0; j < 3; ++j)
+    {
+        for (int i = 0; i < 3; ++i)
+        {
+            if (i == 1 && j == 1)
+            {
+                continue;
+            }
+            os  << "  hex (" << v(i, j, 0) << ' ' << v(i + 1, j, 0) << ' '
+                << v(i + 1, j + 1, 0) << ' ' << v(i, j + 1, 0) << ' '
+                << v(i, j, 1) << ' ' << v(i + 1, j, 1) << ' '
+                << v(i + 1, j + 1, 1) << ' ' << v(i, j + 1, 1) << ") ("
+                << n << ' ' << n << ' ' << n << ") simpleGrading (1 1 1)\n";
+        }
+    }
+    os  << ");\nedges ();\nboundary ();\n"
+        << "defaultPatch { name walls; type wall; }\n";
+    return os.str();
+}
+
+//- A case in a temporary directory, meshed by blockMesh, with its Time
+//- and fvMesh
+class tinyCase
+{
+    std::filesystem::path dir_;
+    std::unique_ptr<Time> runTime_;
+    std::unique_ptr<fvMesh> mesh_;
+
+public:
+
+    explicit tinyCase(const std::string& blockMeshDict)
+    {
+        ::setenv("WM_PROJECT_DIR", "/usr/share/openfoam", 0);
+
+        std::string tmpl =
+            (std::filesystem::temp_directory_path()/"testFoamLatentGrid.XXXXXX")
+            .string();
+        if (!::mkdtemp(tmpl.data()))
+        {
+            throw std::runtime_error("tinyCase: mkdtemp failed");
+        }
+        dir_ = tmpl;
+
+        writeFile
+        (
+            dir_/"system"/"controlDict",
+            header("controlDict")
+          + "application none;\nstartFrom startTime;\nstartTime 0;\n"
+            "stopAt endTime;\nendTime 1;\ndeltaT 1;\n"
+            "writeControl timeStep;\nwriteInterval 1;\n"
+        );
+        writeFile
+        (
+            dir_/"system"/"fvSchemes",
+            header("fvSchemes")
+          + "ddtSchemes {}\ngradSchemes {}\ndivSchemes {}\n"
+            "laplacianSchemes {}\ninterpolationSchemes {}\nsnGradSchemes {}\n"
+        );
+        writeFile(dir_/"system"/"fvSolution", header("fvSolution"));
+        writeFile(dir_/"system"/"blockMeshDict", blockMeshDict);
+
+        const std::string cmd =
+            "/usr/bin/blockMesh -case '" + dir_.string() + "' > '"
+          + (dir_/"log.blockMesh").string() + "' 2>&1";
+        if (std::system(cmd.c_str()) != 0)
+        {
+            throw std::runtime_error
+            (
+                "tinyCase: blockMesh failed, see "
+              + (dir_/"log.blockMesh").string()
+            );
+        }
+
+        runTime_.reset
+        (
+            new Time
+            (
+                Time::controlDictName,
+                fileName(dir_.parent_path().string()),
+                fileName(dir_.filename().string())
+            )
+        );
+        mesh_.reset
+        (
+            new fvMesh
+            (
+                IOobject
+                (
+                    fvMesh::defaultRegion,
+                    runTime_->timeName(),
+                    *runTime_,
+                    IOobject::MUST_READ
+                )
+            )
+        );
+    }
+
+    ~tinyCase()
+    {
+        mesh_.reset();
+        runTime_.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+
+    const fvMesh& mesh() const
+    {
+        return *mesh_;
+    }
+};
+
+
+//- A volScalarField with internal and boundary values f(position)
+template<class Function>
+tmp<volScalarField> analyticField(const fvMesh& mesh, Function f)
+{
+    auto tfld = tmp<volScalarField>::New
+    (
+        IOobject
+        (
+            "f",
+            mesh.time().timeName(),
+            mesh,
+            IOobject::NO_READ,
+            IOobject::NO_WRITE,
+            false
+        ),
+        mesh,
+        dimensionedScalar(dimless, Zero),
+        calculatedFvPatchScalarField::typeName
+    );
+    volScalarField& fld = tfld.ref();
+
+    const volVectorField& C = mesh.C();
+    forAll(fld, celli)
+    {
+        fld[celli] = f(C[celli]);
+    }
+    auto& bf = fld.boundaryFieldRef();
+    forAll(bf, patchi)
+    {
+        const vectorField& Cf = C.boundaryField()[patchi];
+        forAll(bf[patchi], facei)
+        {
+            bf[patchi][facei] = f(Cf[facei]);
+        }
+    }
+    return tfld;
+}
+
+
+//- Max abs error of the samples against f at the grid points, over the
+//- points inside the fluid, relative to the max abs of f there
+template<class Function>
+scalar relMaxError
+(
+    const latentGridSampler& sampler,
+    const scalarField& samples,
+    Function f
+)
+{
+    scalar maxErr = 0;
+    scalar maxRef = 0;
+    forAll(samples, pointi)
+    {
+        if (sampler.cells()[pointi] >= 0)
+        {
+            const scalar ref = f(sampler.points()[pointi]);
+            maxErr = max(maxErr, mag(samples[pointi] - ref));
+            maxRef = max(maxRef, mag(ref));
+        }
+    }
+    return maxErr/maxRef;
+}
+
+
+//- A point as text, for test messages
+std::string str(const point& p)
+{
+    std::ostringstream os;
+    os << '(' << p.x() << ' ' << p.y() << ' ' << p.z() << ')';
+    return os.str();
+}
+
+
+dictionary gridDict(const std::string& text)
+{
+    IStringStream is(text);
+    return dictionary(is);
+}
+
+
+class LatentGrid : public ::testing::Test
+{
+protected:
+
+    void SetUp() override
+    {
+        FatalError.throwExceptions();
+        FatalIOError.throwExceptions();
+    }
+};
+
+} // End anonymous namespace
+
+
+// * * * * * * * * * * * * * * * * * Tests * * * * * * * * * * * * * * * * //
+
+TEST_F(LatentGrid, pointsAreCellCentredInCOrder)
+{
+    tinyCase c(boxMesh(4));
+    const latentGrid grid(c.mesh(), gridDict("resolution (2 3 4);"));
+
+    EXPECT_EQ(grid.nDims(), 3);
+    EXPECT_EQ(grid.shape(), labelList({2, 3, 4}));
+    ASSERT_EQ(grid.nPoints(), 24);
+
+    // index = (ix*ny + iy)*nz + iz, point = min + (i + 0.5)*(max - min)/n
+    const label ix = 1, iy = 2, iz = 3;
+    const point& p = grid.points()[(ix*3 + iy)*4 + iz];
+    EXPECT_NEAR(p.x(), 1.5/2, 1e-14);
+    EXPECT_NEAR(p.y(), 2.5/3, 1e-14);
+    EXPECT_NEAR(p.z(), 3.5/4, 1e-14);
+    EXPECT_NEAR(grid.points()[0].x(), 0.25, 1e-14);
+    EXPECT_NEAR(grid.points()[1].z(), 0.375, 1e-14);
+}
+
+
+TEST_F(LatentGrid, linearFieldIsReproduced)
+{
+    // On a regular hex mesh cell-point interpolation is exact for a linear
+    // field wherever volPointInterpolation's point values are: at interior
+    // points and at points inside one flat patch. At a point where two or
+    // three patches meet (the edges of the box) it averages the values of
+    // the adjacent faces of all of them, whose centres do not surround the
+    // point symmetrically (e.g. offset (0, h/4, -h/4) on an edge), so the
+    // point value is off by up to sum_i |b_i| h/4 for f = a + b.x. The
+    // samples in cells touching an edge inherit that (convex weights).
+    const label n = 10;
+    const scalar h = 1.0/n;
+    tinyCase c(boxMesh(n));
+    const latentGrid grid(c.mesh(), gridDict("resolution (8 8 8);"));
+    const latentGridSampler sampler(c.mesh(), grid);
+    ASSERT_EQ(sampler.nInside(), 512);
+
+    const vector b(2, -0.7, 0.3);
+    auto f = [&b](const point& p)
+    {
+        return 1.5 + (b & p);
+    };
+    const tmp<volScalarField> fld(analyticField(c.mesh(), f));
+    const scalarField samples(sampler.sample(fld()));
+
+    // Cells with a vertex on an edge of the box [0,1]^3
+    auto onEdge = [](const point& p)
+    {
+        label nOnFace = 0;
+        for (direction d = 0; d < 3; ++d)
+        {
+            nOnFace += (mag(p[d]) < 1e-12 || mag(p[d] - 1) < 1e-12);
+        }
+        return nOnFace >= 2;
+    };
+
+    scalar errInterior = 0, errEdge = 0, maxF = 0;
+    label nEdge = 0;
+    forAll(samples, pointi)
+    {
+        const label celli = sampler.cells()[pointi];
+        bool touchesEdge = false;
+        for (const label pti : c.mesh().cellPoints()[celli])
+        {
+            touchesEdge = touchesEdge || onEdge(c.mesh().points()[pti]);
+        }
+        const scalar ref = f(grid.points()[pointi]);
+        const scalar e = mag(samples[pointi] - ref);
+        maxF = max(maxF, mag(ref));
+        if (touchesEdge)
+        {
+            errEdge = max(errEdge, e);
+            ++nEdge;
+        }
+        else
+        {
+            errInterior = max(errInterior, e);
+        }
+    }
+    const scalar edgeBound = cmptSum(cmptMag(b))*h/4;
+    std::cout << "linear field, 10^3 mesh, 8^3 grid: rel. max error "
+              << errInterior/maxF << " away from the box edges ("
+              << 512 - nEdge << " points), abs. max error " << errEdge
+              << " (bound " << edgeBound << ") in cells touching an edge ("
+              << nEdge << " points)" << std::endl;
+    EXPECT_LT(errInterior/maxF, 1e-10);
+    EXPECT_LE(errEdge, edgeBound*(1 + 1e-10));
+    EXPECT_GT(512 - nEdge, 0);
+
+    // The vector version, component by component
+    auto tU = tmp<volVectorField>::New
+    (
+        IOobject("U", c.mesh().time().timeName(), c.mesh()),
+        c.mesh(),
+        dimensionedVector(dimless, Zero),
+        calculatedFvPatchVectorField::typeName
+    );
+    volVectorField& U = tU.ref();
+    U.primitiveFieldRef() = c.mesh().C().primitiveField();
+    forAll(U.boundaryFieldRef(), patchi)
+    {
+        U.boundaryFieldRef()[patchi] = c.mesh().C().boundaryField()[patchi];
+    }
+    const vectorField UGrid(sampler.sample(U));
+    // f = x, y, z per component: sum |b_i| = 1 each
+    EXPECT_LE(max(mag(UGrid - grid.points())), std::sqrt(3.0)*h/4);
+}
+
+
+TEST_F(LatentGrid, smoothFieldConverges)
+{
+    auto f = [](const point& p)
+    {
+        const scalar pi = constant::mathematical::pi;
+        return std::sin(2*pi*p.x())*std::cos(pi*p.y());
+    };
+
+    scalar err[2];
+    const int n[2] = {10, 20};
+    for (int i = 0; i < 2; ++i)
+    {
+        tinyCase c(boxMesh(n[i]));
+        const latentGrid grid(c.mesh(), gridDict("resolution (8 8 8);"));
+        const latentGridSampler sampler(c.mesh(), grid);
+        const tmp<volScalarField> fld(analyticField(c.mesh(), f));
+        err[i] = relMaxError(sampler, sampler.sample(fld())(), f);
+        std::cout << "sin(2 pi x) cos(pi y), " << n[i]
+                  << "^3 mesh, 8^3 grid: rel. max error " << err[i]
+                  << std::endl;
+    }
+    EXPECT_GT(err[0], err[1]);
+    EXPECT_LT(err[1], smoothBound);
+}
+
+
+TEST_F(LatentGrid, maskAroundHoleAndOutsideDomain)
+{
+    // h = 0.2: no grid point on a mesh face
+    const scalar h = 0.2;
+    tinyCase c(holeMesh(5));
+
+    // Box beyond the mesh [0,3]x[0,3]x[0,1]; grid spacing 0.5, points at
+    // odd multiples of 0.25: none on a boundary
+    const latentGrid grid
+    (
+        c.mesh(),
+        gridDict
+        (
+            "resolution (8 8 4);\n"
+            "bounds (-0.5 -0.5 -0.5) (3.5 3.5 1.5);"
+        )
+    );
+    ASSERT_EQ(grid.nPoints(), 256);
+
+    const latentGridSampler sampler(c.mesh(), grid);
+    const scalarField mask(sampler.mask());
+
+    auto f = [](const point& p) { return 1 + p.x() + p.y(); };
+    const tmp<volScalarField> fld(analyticField(c.mesh(), f));
+    const scalarField samples(sampler.sample(fld()));
+
+    label nInside = 0;
+    forAll(grid.points(), pointi)
+    {
+        const point& p = grid.points()[pointi];
+        const bool inBox =
+            p.x() > 0 && p.x() < 3 && p.y() > 0 && p.y() < 3
+         && p.z() > 0 && p.z() < 1;
+        const bool inHole =
+            p.x() > 1 && p.x() < 2 && p.y() > 1 && p.y() < 2;
+        const bool inside = inBox && !inHole;
+        nInside += inside;
+
+        EXPECT_EQ(mask[pointi], inside ? 1.0 : 0.0) << "at " << str(p);
+        if (inside)
+        {
+            // Exact but near patch edges (see linearFieldIsReproduced)
+            EXPECT_NEAR(samples[pointi], f(p), 2*h/4) << "at " << str(p);
+            EXPECT_GT(samples[pointi], 0) << "at " << str(p);
+        }
+        else
+        {
+            EXPECT_EQ(samples[pointi], 0.0) << "at " << str(p);
+        }
+    }
+    // 6x6 columns in the box less 2x2 in the hole, 2 layers in z
+    EXPECT_EQ(nInside, (36 - 4)*2);
+    EXPECT_EQ(sampler.nInside(), nInside);
+}
+
+
+TEST_F(LatentGrid, detects2D)
+{
+    tinyCase c(boxMesh(6, true));
+    const latentGrid grid(c.mesh(), gridDict("resolution (5 7 1);"));
+
+    EXPECT_EQ(grid.nDims(), 2);
+    EXPECT_EQ(grid.shape(), labelList({5, 7}));
+    EXPECT_EQ(grid.directions(), labelList({0, 1}));
+    ASSERT_EQ(grid.nPoints(), 35);
+    for (const point& p : grid.points())
+    {
+        EXPECT_NEAR(p.z(), 0.5, 1e-14);     // the mid-plane
+    }
+
+    // The resolution of the empty direction is ignored
+    const latentGrid grid2(c.mesh(), gridDict("resolution (5 7 16);"));
+    EXPECT_EQ(grid2.nPoints(), 35);
+
+    // Every point is inside the one-cell-thick mesh
+    const latentGridSampler sampler(c.mesh(), grid);
+    EXPECT_EQ(sampler.nInside(), 35);
+
+    // A linear field in x and y: reproduced, here also in the corner
+    // cells (unlike at the box edges of the 3D linearFieldIsReproduced)
+    auto f = [](const point& p) { return 0.5 + p.x() - 2*p.y(); };
+    const tmp<volScalarField> fld(analyticField(c.mesh(), f));
+    const scalar err = relMaxError(sampler, sampler.sample(fld())(), f);
+    std::cout << "linear field, 2D 6^2 mesh, 5x7 grid: rel. max error "
+              << err << std::endl;
+    // Observed 3.9e-11: exact up to the tolerances of the tet search
+    EXPECT_LT(err, 1e-9);
+}
+
+
+TEST_F(LatentGrid, badEntriesAreFatalIOErrors)
+{
+    tinyCase c(boxMesh(4));
+    const fvMesh& mesh = c.mesh();
+
+    EXPECT_THROW(latentGrid(mesh, gridDict("resolution (4 1 4);")), IOerror);
+    EXPECT_THROW(latentGrid(mesh, gridDict("")), IOerror);
+    EXPECT_THROW(latentGrid(mesh, gridDict("resolution (4 4);")), IOerror);
+    EXPECT_THROW(latentGrid(mesh, gridDict("resolution fine;")), IOerror);
+    EXPECT_THROW
+    (
+        latentGrid
+        (
+            mesh,
+            gridDict("resolution (4 4 4);\nbounds (0 0 0) (1 0 1);")
+        ),
+        IOerror
+    );
+
+    // The message names the entry
+    try
+    {
+        latentGrid(mesh, gridDict("resolution (4 1 4);"));
+        FAIL() << "no error";
+    }
+    catch (const IOerror& e)
+    {
+        EXPECT_NE(std::string(e.message()).find("resolution"),
+                  std::string::npos) << e.message();
+    }
+}
+
+
+// ************************************************************************* //
