@@ -523,20 +523,19 @@ nop::TrainerOptions readTraining(const dictionary& trainingDict)
     (
         d.getOrDefault<scalarList>("schedule", defaultSchedule)
     );
-    scalar sum = 0;
-    bool valid = (schedule.size() == 3);
-    for (const scalar f : schedule)
-    {
-        valid = valid && nonNegativeScalar(f);
-        sum += f;
-    }
-    if (!valid || std::abs(sum - 1) > 1e-6)
-    {
-        d.error("schedule")
-            << "must be three non-negative fractions (half mixed full) "
-            << "summing to 1, got " << schedule << nl
-            << exit(FatalIOError);
-    }
+    // The core's check: three non-negative fractions summing to 1
+    d.parse<nop::PrecisionSchedule>
+    (
+        "schedule", word::null,
+        [&](const word&)
+        {
+            return nop::PrecisionSchedule
+            (
+                training.epochs(),
+                std::vector<double>(schedule.begin(), schedule.end())
+            );
+        }
+    );
     training.schedule(std::vector<double>(schedule.begin(), schedule.end()));
 
     training.lossScaling

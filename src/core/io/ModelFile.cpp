@@ -43,6 +43,12 @@ uint64_t fnv1a(const char* data, size_t size)
 }
 
 
+std::runtime_error modelFileError(const std::string& path, const std::string& why)
+{
+    return std::runtime_error("model file '" + path + "': " + why);
+}
+
+
 const std::string normaliserKey[2][2] =
 {
     {"normaliser.input.mean", "normaliser.input.std"},
@@ -107,10 +113,7 @@ void saveModelFile(const std::string& path, Surrogate& surrogate)
 
 ModelFileContents readModelFileContents(const std::string& path)
 {
-    const auto fail = [&path](const std::string& why) -> std::runtime_error
-    {
-        return std::runtime_error("model file '" + path + "': " + why);
-    };
+    const auto fail = [&path](const std::string& why) { return modelFileError(path, why); };
 
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -177,10 +180,7 @@ ModelFileContents readModelFileContents(const std::string& path)
 
 Surrogate loadModelFile(const std::string& path, const torch::Device& device)
 {
-    const auto fail = [&path](const std::string& why) -> std::runtime_error
-    {
-        return std::runtime_error("model file '" + path + "': " + why);
-    };
+    const auto fail = [&path](const std::string& why) { return modelFileError(path, why); };
 
     const ModelFileContents contents = readModelFileContents(path);
     const auto& tensors = contents.tensors;

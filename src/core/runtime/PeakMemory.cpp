@@ -105,6 +105,13 @@ TrackingCPUAllocator& cpuTracker()
     return *tracker;
 }
 
+
+/// "cuda" means the first GPU.
+[[maybe_unused]] int cudaIndex(const torch::Device& device)
+{
+    return device.index() < 0 ? 0 : device.index();
+}
+
 } // namespace
 
 
@@ -125,7 +132,7 @@ void PeakMemory::reset()
     if (device_.is_cuda())
     {
 #ifdef NOP_TORCH_HAS_CUDA
-        c10::cuda::CUDACachingAllocator::resetPeakStats(device_.index() < 0 ? 0 : device_.index());
+        c10::cuda::CUDACachingAllocator::resetPeakStats(cudaIndex(device_));
 #endif
         return;
     }
@@ -138,10 +145,7 @@ int64_t PeakMemory::peakBytes() const
     if (device_.is_cuda())
     {
 #ifdef NOP_TORCH_HAS_CUDA
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats
-        (
-            device_.index() < 0 ? 0 : device_.index()
-        );
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(cudaIndex(device_));
         return stats.allocated_bytes[0].peak;
 #else
         return -1;
@@ -156,10 +160,7 @@ int64_t PeakMemory::currentBytes() const
     if (device_.is_cuda())
     {
 #ifdef NOP_TORCH_HAS_CUDA
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats
-        (
-            device_.index() < 0 ? 0 : device_.index()
-        );
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(cudaIndex(device_));
         return stats.allocated_bytes[0].current;
 #else
         return -1;

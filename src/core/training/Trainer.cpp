@@ -94,10 +94,16 @@ Trainer::Trainer(const TrainerOptions& options, const torch::Device& device)
     requireOneOf("precision", options_.precision(), trainerWords::precision);
     requireOneOf("lossScaling", options_.lossScaling(), trainerWords::lossScaling);
     schedule();
-    LRScheduler
+    learningRateSchedule();
+}
+
+
+LRScheduler Trainer::learningRateSchedule() const
+{
+    return LRScheduler
     (
-        options_.scheduler(), options_.learningRate(), options_.stepSize(),
-        options_.gamma(), options_.cosineEpochs() > 0 ? options_.cosineEpochs() : options_.epochs()
+        options_.scheduler(), options_.learningRate(), options_.stepSize(), options_.gamma(),
+        options_.cosineEpochs() > 0 ? options_.cosineEpochs() : options_.epochs()
     );
 }
 
@@ -197,11 +203,7 @@ TrainingSummary Trainer::fit
         );
     }
 
-    const LRScheduler learningRate
-    (
-        options_.scheduler(), options_.learningRate(), options_.stepSize(), options_.gamma(),
-        options_.cosineEpochs() > 0 ? options_.cosineEpochs() : options_.epochs()
-    );
+    const LRScheduler learningRate = learningRateSchedule();
     const PrecisionSchedule precisions = schedule();
     const auto reduced = reducedDtype(model->options.reducedType(), device_);
     LossScaler scaler

@@ -5,6 +5,7 @@
 
 #include "models/Surrogate.hpp"
 #include "precision/Precision.hpp"
+#include "training/LRScheduler.hpp"
 #include "training/TrainerOptions.hpp"
 
 #include <torch/torch.h>
@@ -79,6 +80,9 @@ public:
 
     /// The precision schedule these options describe over their epochs.
     PrecisionSchedule schedule() const;
+
+    /// The learning rate per epoch these options describe.
+    LRScheduler learningRateSchedule() const;
 
     const TrainerOptions& options() const { return options_; }
 
