@@ -104,6 +104,8 @@ void saveModelFile(const std::string& path, Surrogate& surrogate)
         {"fno", fnoJson},
         {"inputs", {{"names", surrogate.inputNames}, {"shape", surrogate.inputShape}}},
         {"outputs", {{"names", surrogate.outputNames}, {"shape", surrogate.outputShape}}},
+        {"maskChannel", surrogate.maskChannel},
+        {"application", surrogate.application},
         {"summary", nlohmann::json::parse(surrogate.summaryJson)}
     };
 
@@ -218,10 +220,22 @@ Surrogate loadModelFile(const std::string& path, const torch::Device& device)
         surrogate.outputNames = metadata.at("outputs").at("names").get<std::vector<std::string>>();
         surrogate.outputShape = metadata.at("outputs").at("shape").get<std::vector<int64_t>>();
         surrogate.summaryJson = metadata.at("summary").dump();
+        // Absent in files written before case data existed.
+        surrogate.maskChannel = metadata.value("maskChannel", int64_t(-1));
+        surrogate.application = metadata.value("application", std::string());
     }
     catch (const nlohmann::json::exception& e)
     {
         throw fail(std::string("malformed metadata: ") + e.what());
+    }
+
+    if (surrogate.maskChannel >= surrogate.model->options.inChannels())
+    {
+        throw fail
+        (
+            "maskChannel " + std::to_string(surrogate.maskChannel) + " is not one of the "
+          + std::to_string(surrogate.model->options.inChannels()) + " input channels"
+        );
     }
 
     const auto tensor = [&](const std::string& name) -> c10::optional<torch::Tensor>

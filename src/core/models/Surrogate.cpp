@@ -5,7 +5,22 @@ namespace nop
 
 torch::Tensor Surrogate::predict(const torch::Tensor& x)
 {
-    return outputNormaliser.decode(model->forward(inputNormaliser.encode(x)));
+    auto y = outputNormaliser.decode(model->forward(inputNormaliser.encode(x)));
+    if (maskChannel >= 0)
+    {
+        y = y*mask(x);
+    }
+    return y;
+}
+
+
+torch::Tensor Surrogate::mask(const torch::Tensor& x) const
+{
+    if (maskChannel < 0)
+    {
+        return {};
+    }
+    return x.narrow(1, maskChannel, 1).to(torch::kFloat);
 }
 
 } // namespace nop

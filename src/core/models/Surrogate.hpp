@@ -32,6 +32,16 @@ struct Surrogate
     std::vector<int64_t> inputShape;
     std::vector<int64_t> outputShape;
     std::string summaryJson = "{}";
+    /// Input channel holding the fluid mask (1 inside, 0 outside), -1 for
+    /// none: predict() returns 0 where the mask is 0.
+    int64_t maskChannel = -1;
+    /// Set-up of the application that made the data (for OpenFOAM: the
+    /// latent grid, fields and parameters, as dictionary text), kept
+    /// verbatim so that the model can be applied to a new case.
+    std::string application;
+
+    /// The mask channel of x as (batch, 1, d1..dN), undefined without one.
+    torch::Tensor mask(const torch::Tensor& x) const;
 };
 
 } // namespace nop

@@ -183,6 +183,9 @@ TrainingSummary Trainer::fit
     const auto x = surrogate.inputNormaliser.encode(train.x.to(device_));
     const auto y = surrogate.outputNormaliser.encode(train.y.to(device_));
     const int64_t n = train.size();
+    // With a mask, points outside the fluid do not count in the loss.
+    const auto mask =
+        surrogate.maskChannel >= 0 ? surrogate.mask(train.x).to(device_) : torch::Tensor();
 
     const auto parameters = model->parameters();
     std::unique_ptr<torch::optim::Optimizer> optimiser;
@@ -240,7 +243,15 @@ TrainingSummary Trainer::fit
             const auto yb = y.index_select(0, index);
 
             optimiser->zero_grad();
-            const auto loss = relativeLoss(options_.loss(), model->forward(xb), yb);
+            auto prediction = model->forward(xb);
+            auto target = yb;
+            if (mask.defined())
+            {
+                const auto inside = mask.index_select(0, index);
+                prediction = prediction*inside;
+                target = target*inside;
+            }
+            const auto loss = relativeLoss(options_.loss(), prediction, target);
             const double value = loss.item<double>();
             if (!std::isfinite(value))
             {

@@ -56,6 +56,103 @@ void checkGridsHoldModes(const FNOOptions& fno, const Dataset& data, const std::
 }
 
 
+/// A torch view of one set of in-memory samples, checked for consistency.
+Dataset datasetFromArrays(const ArraySamples& samples)
+{
+    int64_t points = 1;
+    for (const int64_t n : samples.grid)
+    {
+        points *= n;
+    }
+    const auto fail = [&](const std::string& why)
+    {
+        return std::invalid_argument("data set '" + samples.name + "': " + why);
+    };
+    if (samples.samples <= 0 || samples.grid.empty() || points <= 0)
+    {
+        throw fail("no samples or an empty grid");
+    }
+    if
+    (
+        int64_t(samples.inputs.size()) != samples.samples*samples.inChannels*points
+     || int64_t(samples.outputs.size()) != samples.samples*samples.outChannels*points
+    )
+    {
+        throw fail("the arrays do not match samples x channels x grid points");
+    }
+
+    std::vector<int64_t> inShape{samples.samples, samples.inChannels};
+    std::vector<int64_t> outShape{samples.samples, samples.outChannels};
+    inShape.insert(inShape.end(), samples.grid.begin(), samples.grid.end());
+    outShape.insert(outShape.end(), samples.grid.begin(), samples.grid.end());
+
+    Dataset data;
+    data.name = samples.name;
+    // from_blob does not own the memory: clone.
+    data.x = torch::from_blob(const_cast<float*>(samples.inputs.data()), inShape).clone();
+    data.y = torch::from_blob(const_cast<float*>(samples.outputs.data()), outShape).clone();
+    if (!torch::isfinite(data.x).all().item<bool>() || !torch::isfinite(data.y).all().item<bool>())
+    {
+        throw fail("holds NaN or infinite values");
+    }
+    return data;
+}
+
+
+TensorFileDatasets datasetsFromArrays(const ArrayDatasets& arrays)
+{
+    TensorFileDatasets data;
+    data.train = datasetFromArrays(arrays.train);
+    for (const auto& test : arrays.tests)
+    {
+        data.tests.push_back(datasetFromArrays(test));
+        if
+        (
+            test.inChannels != arrays.train.inChannels
+         || test.outChannels != arrays.train.outChannels
+        )
+        {
+            throw std::invalid_argument
+            (
+                "data set '" + test.name + "' has other channels than '"
+              + arrays.train.name + "'"
+            );
+        }
+    }
+    if
+    (
+        int64_t(arrays.inputNames.size()) != arrays.train.inChannels
+     || int64_t(arrays.outputNames.size()) != arrays.train.outChannels
+    )
+    {
+        throw std::invalid_argument("channel names do not match the channels of the data");
+    }
+    if (arrays.maskChannel >= arrays.train.inChannels)
+    {
+        throw std::invalid_argument("maskChannel is not an input channel");
+    }
+    return data;
+}
+
+
+nlohmann::json arraysSummary(const ArrayDatasets& arrays)
+{
+    nlohmann::json tests = nlohmann::json::array();
+    for (const auto& test : arrays.tests)
+    {
+        tests.push_back({{"name", test.name}, {"samples", test.samples}, {"grid", test.grid}});
+    }
+    return
+    {
+        {"train", {{"name", arrays.train.name}, {"samples", arrays.train.samples}, {"grid", arrays.train.grid}}},
+        {"tests", tests},
+        {"inputs", arrays.inputNames},
+        {"outputs", arrays.outputNames},
+        {"maskChannel", arrays.maskChannel}
+    };
+}
+
+
 std::string train
 (
     const TrainingJob& job,
@@ -74,35 +171,53 @@ std::string train
     const Trainer trainer(job.training, device);
 
     const auto readStart = std::chrono::steady_clock::now();
-    const auto data = readTensorFileDatasets(job.data);
+    const bool inMemory = !job.arrays.empty();
+    const auto data = inMemory ? datasetsFromArrays(job.arrays) : readTensorFileDatasets(job.data);
     log
     (
         "Read " + std::to_string(data.train.size()) + " training samples from "
-      + job.data.trainFile() + " and " + std::to_string(data.tests.size()) + " test set(s) in "
+      + (inMemory ? job.arrays.train.name : job.data.trainFile()) + " and "
+      + std::to_string(data.tests.size()) + " test set(s) in "
       + std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - readStart).count())
       + " s"
     );
 
     FNOOptions fnoOptions = job.fno;
     fnoOptions.inChannels(data.train.x.size(1)).outChannels(data.train.y.size(1));
-    if (fnoOptions.spatialDims() != job.data.spatialDims())
+    const int64_t spatialDims = data.train.x.dim() - 2;
+    if (fnoOptions.spatialDims() != spatialDims)
     {
         throw std::invalid_argument
         (
             "modes names " + std::to_string(fnoOptions.spatialDims())
-          + " dimensions, the data has spatialDims " + std::to_string(job.data.spatialDims())
+          + " dimensions, the data has " + std::to_string(spatialDims)
+          + (inMemory ? std::string() : " (spatialDims)")
         );
     }
 
-    checkGridsHoldModes(fnoOptions, data.train, job.data.trainFile());
+    const std::string trainSource = inMemory ? job.arrays.train.name : job.data.trainFile();
+    checkGridsHoldModes(fnoOptions, data.train, trainSource);
     for (size_t i = 0; i < data.tests.size(); ++i)
     {
-        checkGridsHoldModes(fnoOptions, data.tests[i], job.data.testFiles()[i]);
+        checkGridsHoldModes
+        (
+            fnoOptions, data.tests[i], inMemory ? data.tests[i].name : job.data.testFiles()[i]
+        );
     }
 
     Surrogate surrogate(fnoOptions);
-    surrogate.inputNames = {job.data.input()};
-    surrogate.outputNames = {job.data.output()};
+    if (inMemory)
+    {
+        surrogate.inputNames = job.arrays.inputNames;
+        surrogate.outputNames = job.arrays.outputNames;
+        surrogate.maskChannel = job.arrays.maskChannel;
+    }
+    else
+    {
+        surrogate.inputNames = {job.data.input()};
+        surrogate.outputNames = {job.data.output()};
+    }
+    surrogate.application = job.application;
     surrogate.inputShape = data.train.x.sizes().slice(1).vec();
     surrogate.outputShape = data.train.y.sizes().slice(1).vec();
 
@@ -132,7 +247,7 @@ std::string train
         {"parameters", parameters},
         {"fno", toJson(surrogate.model->options)},
         {"training", toJson(job.training)},
-        {"data", toJson(job.data)},
+        {"data", inMemory ? nlohmann::json(arraysSummary(job.arrays)) : toJson(job.data)},
         {"trainSamples", data.train.size()},
         {"device", device.str()},
         {"threads", threads},

@@ -3,6 +3,7 @@
 // A complete training job and its report, behind a torch-free interface so
 // that applications including OpenFOAM headers can call it.
 
+#include "data/ArrayDataset.hpp"
 #include "data/TensorFileDatasetOptions.hpp"
 #include "models/FNOOptions.hpp"
 #include "training/TrainerOptions.hpp"
@@ -15,7 +16,12 @@ namespace nop
 
 struct TrainingJob
 {
+    /// Data from tensor files, used when `arrays` is empty.
     TensorFileDatasetOptions data;
+    /// Data handed over in memory (e.g. sampled OpenFOAM cases).
+    ArrayDatasets arrays;
+    /// Stored verbatim in the model file (Surrogate::application).
+    std::string application;
     /// inChannels and outChannels are taken from the data.
     FNOOptions fno;
     TrainerOptions training;

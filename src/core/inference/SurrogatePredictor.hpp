@@ -1,0 +1,68 @@
+#pragma once
+
+// Running a trained surrogate on new inputs, behind a torch-free interface
+// so that the OpenFOAM side (solver, function object) can call it.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nop
+{
+
+/// A model file loaded once, ready to predict many times.
+///
+/// Example:
+///   SurrogatePredictor predictor("constant/neuralOperator/pitzDaily.nop", "cpu", 1);
+///   std::vector<float> y = predictor.predict(x, {128, 32});
+class SurrogatePredictor
+{
+public:
+    /// Load `modelFile` onto `device` ("cpu", "cuda", "cuda:N") and set
+    /// the LibTorch intra-op threads (0: one per core; under MPI give each
+    /// rank its share so that ranks do not oversubscribe cores). Throws
+    /// std::runtime_error naming the file for a missing, truncated,
+    /// corrupt or foreign model file.
+    SurrogatePredictor
+    (
+        const std::string& modelFile,
+        const std::string& device = "cpu",
+        int64_t threads = 0
+    );
+
+    ~SurrogatePredictor();
+    SurrogatePredictor(const SurrogatePredictor&) = delete;
+    SurrogatePredictor& operator=(const SurrogatePredictor&) = delete;
+
+    const std::string& modelFile() const;
+    const std::vector<std::string>& inputNames() const;
+    const std::vector<std::string>& outputNames() const;
+    int64_t inChannels() const;
+    int64_t outChannels() const;
+    /// Grid points per dimension of the training data (d1..dN).
+    std::vector<int64_t> trainedGrid() const;
+    /// Surrogate::application: the set-up the model was trained with.
+    const std::string& application() const;
+    /// The training report (JSON text).
+    const std::string& summary() const;
+    /// LibTorch intra-op threads in use.
+    int64_t threads() const;
+
+    /// One sample: x is (inChannels, d1..dN) float32 in C order on `grid`,
+    /// the result (outChannels, d1..dN), in physical units. `precision`:
+    /// full, mixed or half. Throws std::invalid_argument when x does not
+    /// fit, std::runtime_error when the prediction is not finite.
+    std::vector<float> predict
+    (
+        const std::vector<float>& x,
+        const std::vector<int64_t>& grid,
+        const std::string& precision = "full"
+    ) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace nop

@@ -1,0 +1,180 @@
+// Training on in-memory arrays (the path the OpenFOAM cases take) and the
+// torch-free SurrogatePredictor that applies the model file.
+
+#include "TestSupport.hpp"
+
+#include "data/ArrayDataset.hpp"
+#include "inference/SurrogatePredictor.hpp"
+#include "io/ModelFile.hpp"
+#include "training/TrainingJob.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace nop;
+
+namespace
+{
+
+constexpr int64_t nx = 12, ny = 8;
+
+/// Samples on a 12x8 grid: channels (mask, a) -> a*sin(x)cos(y) inside a
+/// mask that cuts out the corner x > 8, y > 5 (0 there, as sampled
+/// OpenFOAM fields are outside the fluid).
+ArraySamples maskedSamples(const std::string& name, int64_t samples, double shift)
+{
+    ArraySamples s;
+    s.name = name;
+    s.samples = samples;
+    s.inChannels = 2;
+    s.outChannels = 1;
+    s.grid = {nx, ny};
+    for (int64_t n = 0; n < samples; ++n)
+    {
+        const double a = 1 + shift + 0.1*double(n);
+        std::vector<float> mask, param, out;
+        for (int64_t i = 0; i < nx; ++i)
+        {
+            for (int64_t j = 0; j < ny; ++j)
+            {
+                const bool inside = !(i > 8 && j > 5);
+                mask.push_back(inside);
+                param.push_back(float(a));
+                out.push_back(inside ? float(a*std::sin(0.5*i)*std::cos(0.4*j)) : 0.f);
+            }
+        }
+        s.inputs.insert(s.inputs.end(), mask.begin(), mask.end());
+        s.inputs.insert(s.inputs.end(), param.begin(), param.end());
+        s.outputs.insert(s.outputs.end(), out.begin(), out.end());
+    }
+    return s;
+}
+
+
+TrainingJob maskedJob(const std::string& modelFile)
+{
+    TrainingJob job;
+    job.arrays.train = maskedSamples("train", 8, 0);
+    job.arrays.tests = {maskedSamples("test", 2, 0.05)};
+    job.arrays.inputNames = {"mask", "a"};
+    job.arrays.outputNames = {"u"};
+    job.arrays.maskChannel = 0;
+    job.application = "latentGrid { resolution (12 8 1); }";
+    job.fno = FNOOptions(1, 1, {4, 4}).hiddenChannels(8).nLayers(1);
+    job.training.epochs(2).batchSize(4).threads(1).precision("full");
+    job.modelFile = modelFile;
+    return job;
+}
+
+} // namespace
+
+
+TEST(ArrayData, TrainsAndRecordsChannelsMaskAndApplication)
+{
+    test::TemporaryDirectory dir;
+    const auto modelFile = dir.file("masked.nop");
+    runTrainingJob(maskedJob(modelFile), [](const std::string&) {});
+
+    const Surrogate surrogate = loadModelFile(modelFile);
+    EXPECT_EQ(surrogate.maskChannel, 0);
+    EXPECT_EQ(surrogate.inputNames, (std::vector<std::string>{"mask", "a"}));
+    EXPECT_EQ(surrogate.outputNames, (std::vector<std::string>{"u"}));
+    EXPECT_EQ(surrogate.application, "latentGrid { resolution (12 8 1); }");
+    EXPECT_EQ(surrogate.inputShape, (std::vector<int64_t>{2, nx, ny}));
+}
+
+
+TEST(ArrayData, BadArraysAreNamed)
+{
+    test::TemporaryDirectory dir;
+    auto job = maskedJob(dir.file("bad.nop"));
+    job.arrays.train.inputs[5] = std::nanf("");
+    try
+    {
+        runTrainingJob(job, [](const std::string&) {});
+        FAIL() << "NaN in the data was accepted";
+    }
+    catch (const std::invalid_argument& e)
+    {
+        EXPECT_NE(std::string(e.what()).find("'train'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
+    }
+
+    job = maskedJob(dir.file("bad.nop"));
+    job.arrays.tests[0].outputs.pop_back();
+    EXPECT_THROW(runTrainingJob(job, [](const std::string&) {}), std::invalid_argument);
+
+    job = maskedJob(dir.file("bad.nop"));
+    job.arrays.inputNames.pop_back();
+    EXPECT_THROW(runTrainingJob(job, [](const std::string&) {}), std::invalid_argument);
+    EXPECT_FALSE(std::filesystem::exists(dir.file("bad.nop")));
+}
+
+
+TEST(SurrogatePredictor, MatchesTheSurrogateAndIsZeroOutsideTheMask)
+{
+    test::TemporaryDirectory dir;
+    const auto modelFile = dir.file("masked.nop");
+    runTrainingJob(maskedJob(modelFile), [](const std::string&) {});
+
+    const SurrogatePredictor predictor(modelFile, "cpu", 1);
+    EXPECT_EQ(predictor.inChannels(), 2);
+    EXPECT_EQ(predictor.outChannels(), 1);
+    EXPECT_EQ(predictor.trainedGrid(), (std::vector<int64_t>{nx, ny}));
+    EXPECT_EQ(predictor.application(), "latentGrid { resolution (12 8 1); }");
+
+    const ArraySamples sample = maskedSamples("one", 1, 0.3);
+    const auto y = predictor.predict(sample.inputs, sample.grid);
+    ASSERT_EQ(int64_t(y.size()), nx*ny);
+
+    // The same numbers as the torch-side Surrogate on the same input
+    Surrogate surrogate = loadModelFile(modelFile);
+    const auto x = torch::tensor(sample.inputs).view({1, 2, nx, ny});
+    const auto reference = surrogate.predict(x).flatten();
+    double maxDifference = 0, outside = 0;
+    for (int64_t k = 0; k < nx*ny; ++k)
+    {
+        maxDifference = std::max(maxDifference, std::abs(double(y[k]) - reference[k].item<double>()));
+        if (sample.inputs[k] == 0)
+        {
+            outside = std::max(outside, std::abs(double(y[k])));
+        }
+    }
+    EXPECT_LT(maxDifference, 1e-6);
+    EXPECT_EQ(outside, 0.0);
+
+    // Mixed precision runs and stays close to full on this tiny model
+    const auto yMixed = predictor.predict(sample.inputs, sample.grid, "mixed");
+    ASSERT_EQ(yMixed.size(), y.size());
+}
+
+
+TEST(SurrogatePredictor, InputsThatDoNotFitAreNamed)
+{
+    test::TemporaryDirectory dir;
+    const auto modelFile = dir.file("masked.nop");
+    runTrainingJob(maskedJob(modelFile), [](const std::string&) {});
+    const SurrogatePredictor predictor(modelFile, "cpu", 1);
+
+    const ArraySamples sample = maskedSamples("one", 1, 0);
+    const auto expectMessage = [&](const std::vector<float>& x, const std::vector<int64_t>& grid,
+                                   const std::string& fragment)
+    {
+        try
+        {
+            predictor.predict(x, grid);
+            FAIL() << "accepted: " << fragment;
+        }
+        catch (const std::invalid_argument& e)
+        {
+            EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find(modelFile), std::string::npos) << e.what();
+        }
+    };
+    expectMessage(sample.inputs, {nx, ny, 1}, "the grid has 3 dimensions");
+    expectMessage(sample.inputs, {2, 48}, "fewer than its 4 modes");
+    expectMessage(std::vector<float>(10), {nx, ny}, "the model needs 2 channels");
+
+    EXPECT_THROW(SurrogatePredictor(dir.file("absent.nop")), std::runtime_error);
+}
