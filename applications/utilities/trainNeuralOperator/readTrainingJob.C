@@ -11,6 +11,8 @@
 #include "precision/Precision.hpp"
 
 #include "readTrainingJob.H"
+#include "caseDataset.H"
+#include "OStringStream.H"
 
 #include "HashSet.H"
 #include "OSspecific.H"
@@ -261,7 +263,7 @@ nop::TensorFileDatasetOptions readData
 
     entryReader d(dataDict, "data");
 
-    d.selectWord("type", d.get<word>("type"), {"tensorFile"});
+    d.get<word>("type");
 
     data.trainFile
     (
@@ -619,8 +621,34 @@ nop::TrainingJob Foam::readTrainingJob
         caseDir
     );
 
-    job.data = readData(dict.subDict("data"), caseDir);
-    job.fno = readFNO(dict.subOrEmptyDict(model), job.data.spatialDims());
+    // Training data: tensor files, or OpenFOAM cases sampled now
+    const dictionary& dataDict = dict.subDict("data");
+    entryReader d(dataDict, "data");
+    const word dataType
+    (
+        d.selectWord("type", d.get<word>("type"), {"tensorFile", "cases"})
+    );
+    int64_t spatialDims = 0;
+    if (dataType == "cases")
+    {
+        caseDataset cases
+        (
+            dataDict,
+            caseDir,
+            caseDir/"constant"/"neuralOperator"/"cache"
+        );
+        job.arrays = cases.sample();
+        OStringStream spec;
+        cases.spec().write(spec, false);
+        job.application = spec.str();
+        spatialDims = int64_t(job.arrays.train.grid.size());
+    }
+    else
+    {
+        job.data = readData(dataDict, caseDir);
+        spatialDims = job.data.spatialDims();
+    }
+    job.fno = readFNO(dict.subOrEmptyDict(model), spatialDims);
     job.training = readTraining(dict.subOrEmptyDict("training"));
 
     // The top level may hold variables for $expansion: no unknown-entry check

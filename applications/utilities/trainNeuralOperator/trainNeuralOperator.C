@@ -78,11 +78,37 @@ Usage
         training   | Training sub-dictionary               | dict | no  | all defaults
     \endtable
 
-    data (neuraloperator .pt files: a dict of tensors, each
-    (samples, [channels,] d1..dN)):
+    data from OpenFOAM cases (type cases; see Foam::caseDataset,
+    Foam::surrogateChannels, Foam::caseParameter and Foam::latentGrid):
+    \verbatim
+    data
+    {
+        type        cases;
+        trainCases  ("cases/train_*");      // glob patterns allowed
+        testCases   ("cases/test_*");
+        time        latestTime;             // of the outputs; inputs: first time
+        inputs      (mask wallDistance);    // or fields of the case
+        parameters
+        {
+            Uinlet { file "0/U"; entry "boundaryField/inlet/value"; component x; }
+            nu     { file "constant/transportProperties"; entry nu; }
+        }
+        outputs     (U p);
+        latentGrid  { resolution (128 32 1); }
+        cache       true;   // constant/neuralOperator/cache
+    }
+    \endverbatim
+    The sampled arrays of each case are cached in
+    constant/neuralOperator/cache and reused while its files are unchanged.
+    The model file records the latent grid, the channels, the parameters and
+    the output fields' classes, so surrogateFoam and the neuralOperator
+    function object can apply it to a new case.
+
+    data from neuraloperator .pt files (type tensorFile: a dict of tensors,
+    each (samples, [channels,] d1..dN)):
     \table
         Property    | Description                         | Type  | Required | Default
-        type        | Data source: tensorFile             | word  | yes |
+        type        | Data source: tensorFile or cases    | word  | yes |
         trainFile   | Training .pt file                   | fileName | yes |
         testFiles   | Test .pt files, evaluated separately | fileNameList | no | ()
         input       | Name of the input tensor in the files  | word | no | x
@@ -227,10 +253,15 @@ int main(int argc, char *argv[])
         // Data and file errors
         FatalErrorInFunction
             << "Training job of " << dict.objectPath() << " failed:" << nl
-            << "    " << e.what() << nl << nl
-            << "    data/trainFile " << job.data.trainFile().c_str() << nl
-            << "    data/input     " << job.data.input().c_str() << nl
-            << "    data/output    " << job.data.output().c_str() << nl
+            << "    " << e.what() << nl << nl;
+        if (job.arrays.empty())
+        {
+            FatalError
+                << "    data/trainFile " << job.data.trainFile().c_str() << nl
+                << "    data/input     " << job.data.input().c_str() << nl
+                << "    data/output    " << job.data.output().c_str() << nl;
+        }
+        FatalError
             << "    modelFile      " << job.modelFile.c_str() << nl
             << exit(FatalError);
     }

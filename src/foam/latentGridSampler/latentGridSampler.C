@@ -8,7 +8,10 @@
 
 #include "latentGridSampler.H"
 #include "fvMesh.H"
+#include "indexedOctree.H"
 #include "meshSearch.H"
+#include "treeDataFace.H"
+#include "wallPolyPatch.H"
 
 // * * * * * * * * * * * * * * * * Constructors  * * * * * * * * * * * * * * //
 
@@ -21,16 +24,34 @@ Foam::latentGridSampler::latentGridSampler
     mesh_(mesh),
     points_(grid.points()),
     cells_(points_.size(), -1),
+    mask_(points_.size(), Zero),
     nInside_(0)
 {
     const meshSearch search(mesh_, polyMesh::CELL_TETS);
 
+    // Owner of each point: the lowest processor that finds it
+    labelList owner(points_.size(), labelMax);
     forAll(points_, pointi)
     {
         // Octree search (no seed: holes in the domain are handled)
         cells_[pointi] = search.findCell(points_[pointi], -1, true);
         if (cells_[pointi] >= 0)
         {
+            owner[pointi] = Pstream::myProcNo();
+        }
+    }
+    Pstream::listCombineGather(owner, minEqOp<label>());
+    Pstream::listCombineScatter(owner);
+
+    forAll(owner, pointi)
+    {
+        if (owner[pointi] != Pstream::myProcNo())
+        {
+            cells_[pointi] = -1;
+        }
+        if (owner[pointi] != labelMax)
+        {
+            mask_[pointi] = 1;
             ++nInside_;
         }
     }
@@ -41,14 +62,66 @@ Foam::latentGridSampler::latentGridSampler
 
 Foam::tmp<Foam::scalarField> Foam::latentGridSampler::mask() const
 {
-    auto tresult = tmp<scalarField>::New(points_.size(), Zero);
-    auto& result = tresult.ref();
+    return tmp<scalarField>::New(mask_);
+}
 
-    forAll(cells_, pointi)
+
+Foam::tmp<Foam::scalarField>
+Foam::latentGridSampler::signedWallDistance() const
+{
+    const polyBoundaryMesh& patches = mesh_.boundaryMesh();
+
+    DynamicList<label> wallFaces;
+    for (const polyPatch& pp : patches)
     {
-        if (cells_[pointi] >= 0)
+        if (isA<wallPolyPatch>(pp))
         {
-            result[pointi] = 1;
+            forAll(pp, i)
+            {
+                wallFaces.append(pp.start() + i);
+            }
+        }
+    }
+    if (returnReduce(wallFaces.size(), sumOp<label>()) == 0)
+    {
+        FatalErrorInFunction
+            << "The mesh of " << mesh_.time().path() << " has no wall patch:"
+            << " the wallDistance channel needs one" << exit(FatalError);
+    }
+
+    // Nearest wall face of this processor, then the nearest of all
+    auto tresult = tmp<scalarField>::New(points_.size(), GREAT);
+    auto& result = tresult.ref();
+    if (wallFaces.size())
+    {
+        treeBoundBox bb(mesh_.points());
+        bb.inflate(1e-4);
+        const indexedOctree<treeDataFace> tree
+        (
+            treeDataFace(false, mesh_, wallFaces),
+            bb,
+            8,      // maxLevel
+            10,     // leafsize
+            3.0     // duplicity
+        );
+        const scalar span = sqr(GREAT);
+        forAll(points_, pointi)
+        {
+            const pointIndexHit hit = tree.findNearest(points_[pointi], span);
+            if (hit.hit())
+            {
+                result[pointi] = mag(hit.hitPoint() - points_[pointi]);
+            }
+        }
+    }
+    Pstream::listCombineGather(result, minEqOp<scalar>());
+    Pstream::listCombineScatter(result);
+
+    forAll(result, pointi)
+    {
+        if (mask_[pointi] == 0)
+        {
+            result[pointi] = -result[pointi];
         }
     }
 

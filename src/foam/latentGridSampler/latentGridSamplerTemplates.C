@@ -32,6 +32,10 @@ Foam::tmp<Foam::Field<Type>> Foam::latentGridSampler::sample
         }
     }
 
+    // Each point has one owner: the sum over processors is its value
+    Pstream::listCombineGather(result, plusEqOp<Type>());
+    Pstream::listCombineScatter(result);
+
     return tresult;
 }
 

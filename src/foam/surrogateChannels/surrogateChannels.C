@@ -1,0 +1,270 @@
+/*---------------------------------------------------------------------------*\
+  =========                 |
+  \\      /  F ield         | foamNeuralOperator: neural-operator surrogates
+   \\    /   O peration     | for OpenFOAM
+    \\  /    A nd           |
+     \\/     M anipulation  |
+\*---------------------------------------------------------------------------*/
+
+#include "surrogateChannels.H"
+
+// * * * * * * * * * * * * * * * Static Member Data  * * * * * * * * * * * * //
+
+const Foam::word Foam::surrogateChannels::maskName("mask");
+
+const Foam::word Foam::surrogateChannels::wallDistanceName("wallDistance");
+
+
+// * * * * * * * * * * * * * * * * Constructors  * * * * * * * * * * * * * * //
+
+Foam::surrogateChannels::surrogateChannels
+(
+    const fvMesh& mesh,
+    const dictionary& spec
+)
+:
+    mesh_(mesh),
+    spec_(spec),
+    grid_(mesh, spec.subDict("latentGrid")),
+    sampler_(mesh, grid_),
+    inputs_(spec.getOrDefault<wordList>("inputs", wordList())),
+    parameters_(readCaseParameters(spec)),
+    outputs_(spec.get<wordList>("outputs")),
+    components_(),
+    interpolatorPtr_()
+{
+    if (outputs_.empty())
+    {
+        FatalIOErrorInFunction(spec)
+            << "outputs: no output field" << exit(FatalIOError);
+    }
+    if (inputs_.empty() && parameters_.empty())
+    {
+        FatalIOErrorInFunction(spec)
+            << "inputs, parameters: a surrogate needs at least one input"
+            << " channel (e.g. inputs (mask wallDistance);)"
+            << exit(FatalIOError);
+    }
+
+    const Vector<label>& solved = mesh_.solutionD();
+    for (direction d = 0; d < vector::nComponents; ++d)
+    {
+        if (solved[d] == 1)
+        {
+            components_.append(d);
+        }
+    }
+}
+
+
+// * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
+
+Foam::word Foam::surrogateChannels::fieldClass
+(
+    const word& name,
+    const word& timeName
+) const
+{
+    if (timeName == mesh_.time().timeName())
+    {
+        if (mesh_.foundObject<volScalarField>(name))
+        {
+            return volScalarField::typeName;
+        }
+        if (mesh_.foundObject<volVectorField>(name))
+        {
+            return volVectorField::typeName;
+        }
+    }
+
+    // The header's class, without the warning of a typed check
+    IOobject io(name, timeName, mesh_, IOobject::MUST_READ);
+    if
+    (
+        io.typeHeaderOk<volScalarField>(false)
+     && (
+            io.headerClassName() == volScalarField::typeName
+         || io.headerClassName() == volVectorField::typeName
+        )
+    )
+    {
+        return io.headerClassName();
+    }
+
+    FatalErrorInFunction
+        << "Case " << mesh_.time().path() << ": no volScalarField or"
+        << " volVectorField '" << name << "' in time " << timeName
+        << exit(FatalError);
+    return word::null;
+}
+
+
+Foam::wordList Foam::surrogateChannels::channelNames
+(
+    const word& name,
+    const word& fieldClass
+) const
+{
+    if (fieldClass == volScalarField::typeName)
+    {
+        return wordList(1, name);
+    }
+    wordList names(components_.size());
+    forAll(components_, i)
+    {
+        names[i] = name + "." + vector::componentNames[components_[i]];
+    }
+    return names;
+}
+
+
+void Foam::surrogateChannels::appendField
+(
+    const word& name,
+    const word& timeName,
+    std::vector<float>& array
+) const
+{
+    if (fieldClass(name, timeName) == volScalarField::typeName)
+    {
+        appendGridValues
+        (
+            name,
+            sampler_.sample(lookupOrRead<scalar>(name, timeName)())(),
+            array
+        );
+    }
+    else
+    {
+        appendGridValues
+        (
+            name,
+            sampler_.sample(lookupOrRead<vector>(name, timeName)())(),
+            array
+        );
+    }
+}
+
+
+// * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
+
+Foam::word Foam::surrogateChannels::outputType(const word& name) const
+{
+    const dictionary* typesPtr = spec_.findDict("outputTypes");
+    word type;
+    if (!typesPtr || !typesPtr->readIfPresent(name, type))
+    {
+        FatalIOErrorInFunction(spec_)
+            << "outputTypes: no class recorded for output " << name
+            << exit(FatalIOError);
+    }
+    return type;
+}
+
+
+void Foam::surrogateChannels::readOutputTypes(const word& timeName)
+{
+    dictionary types;
+    for (const word& name : outputs_)
+    {
+        types.add(name, fieldClass(name, timeName));
+    }
+    spec_.set("outputTypes", types);
+}
+
+
+Foam::wordList Foam::surrogateChannels::inputChannelNames
+(
+    const word& timeName
+) const
+{
+    DynamicList<word> names;
+    for (const word& input : inputs_)
+    {
+        if (input == maskName || input == wallDistanceName)
+        {
+            names.append(input);
+        }
+        else
+        {
+            names.append(channelNames(input, fieldClass(input, timeName)));
+        }
+    }
+    for (const caseParameter& parameter : parameters_)
+    {
+        names.append(parameter.name());
+    }
+    return wordList(std::move(names));
+}
+
+
+Foam::wordList Foam::surrogateChannels::outputChannelNames() const
+{
+    DynamicList<word> names;
+    for (const word& output : outputs_)
+    {
+        names.append(channelNames(output, outputType(output)));
+    }
+    return wordList(std::move(names));
+}
+
+
+std::vector<int64_t> Foam::surrogateChannels::gridShape() const
+{
+    const labelList shape(grid_.shape());
+    return std::vector<int64_t>(shape.begin(), shape.end());
+}
+
+
+void Foam::surrogateChannels::appendInputs
+(
+    const word& timeName,
+    std::vector<float>& x
+) const
+{
+    const label nPoints = grid_.nPoints();
+    for (const word& input : inputs_)
+    {
+        if (input == maskName)
+        {
+            appendGridValues(input, sampler_.mask()(), x);
+        }
+        else if (input == wallDistanceName)
+        {
+            appendGridValues(input, sampler_.signedWallDistance()(), x);
+        }
+        else
+        {
+            appendField(input, timeName, x);
+        }
+    }
+    for (const caseParameter& parameter : parameters_)
+    {
+        const scalar value = parameter.value(mesh_.time().path());
+        x.insert(x.end(), nPoints, float(value));
+    }
+}
+
+
+void Foam::surrogateChannels::appendOutputs
+(
+    const word& timeName,
+    std::vector<float>& y
+) const
+{
+    for (const word& output : outputs_)
+    {
+        if (fieldClass(output, timeName) != outputType(output))
+        {
+            FatalErrorInFunction
+                << "Case " << mesh_.time().path() << ": field " << output
+                << " in time " << timeName << " is not a "
+                << outputType(output) << " as in the other cases"
+                << exit(FatalError);
+        }
+        appendField(output, timeName, y);
+    }
+}
+
+
+// ************************************************************************* //

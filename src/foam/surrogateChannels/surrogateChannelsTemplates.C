@@ -1,0 +1,148 @@
+/*---------------------------------------------------------------------------*\
+  =========                 |
+  \\      /  F ield         | foamNeuralOperator: neural-operator surrogates
+   \\    /   O peration     | for OpenFOAM
+    \\  /    A nd           |
+     \\/     M anipulation  |
+\*---------------------------------------------------------------------------*/
+
+#include "surrogateChannels.H"
+
+// * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
+
+template<class Type>
+Foam::tmp<Foam::GeometricField<Type, Foam::fvPatchField, Foam::volMesh>>
+Foam::surrogateChannels::lookupOrRead
+(
+    const word& name,
+    const word& timeName
+) const
+{
+    typedef GeometricField<Type, fvPatchField, volMesh> fieldType;
+
+    if (timeName == mesh_.time().timeName())
+    {
+        const fieldType* fieldPtr = mesh_.findObject<fieldType>(name);
+        if (fieldPtr)
+        {
+            return tmp<fieldType>(*fieldPtr);
+        }
+    }
+
+    // Not registered: reading it must not clash with a solver's field
+    return tmp<fieldType>::New
+    (
+        IOobject
+        (
+            name,
+            timeName,
+            mesh_,
+            IOobject::MUST_READ,
+            IOobject::NO_WRITE,
+            false
+        ),
+        mesh_
+    );
+}
+
+
+template<class Type>
+void Foam::surrogateChannels::appendGridValues
+(
+    const word& name,
+    const Field<Type>& values,
+    std::vector<float>& array
+) const
+{
+    const label nComponents =
+        pTraits<Type>::nComponents == 1 ? 1 : components_.size();
+    const label start = array.size();
+    array.resize(start + nComponents*values.size());
+
+    for (label c = 0; c < nComponents; ++c)
+    {
+        const direction d =
+            pTraits<Type>::nComponents == 1 ? 0 : direction(components_[c]);
+        float* channel = array.data() + start + c*values.size();
+        forAll(values, i)
+        {
+            const scalar v = component(values[i], d);
+            if (!std::isfinite(v))
+            {
+                FatalErrorInFunction
+                    << "Case " << mesh_.time().path() << ": " << name
+                    << " is not finite (NaN or Inf) at grid point "
+                    << grid_.points()[i] << exit(FatalError);
+            }
+            channel[i] = float(v);
+        }
+    }
+}
+
+
+// * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
+
+template<class Type>
+void Foam::surrogateChannels::setField
+(
+    const std::vector<float>& y,
+    const word& output,
+    GeometricField<Type, fvPatchField, volMesh>& field
+) const
+{
+    // First channel of this output
+    label first = 0;
+    bool found = false;
+    for (const word& name : outputs_)
+    {
+        if (name == output)
+        {
+            found = true;
+            break;
+        }
+        first +=
+            outputType(name) == volScalarField::typeName
+          ? 1 : components_.size();
+    }
+    if (!found)
+    {
+        FatalErrorInFunction
+            << output << " is not an output of the surrogate (outputs: "
+            << outputs_ << ")" << exit(FatalError);
+    }
+
+    const label nPoints = grid_.nPoints();
+    const label nComponents =
+        pTraits<Type>::nComponents == 1 ? 1 : components_.size();
+    if (label(y.size()) < (first + nComponents)*nPoints)
+    {
+        FatalErrorInFunction
+            << "The prediction holds " << y.size() << " values, too few for"
+            << " output " << output << exit(FatalError);
+    }
+
+    // Unsolved components are 0
+    Field<Type> gridValues(nPoints, Zero);
+    for (label c = 0; c < nComponents; ++c)
+    {
+        const direction d =
+            pTraits<Type>::nComponents == 1 ? 0 : direction(components_[c]);
+        const float* channel = y.data() + (first + c)*nPoints;
+        forAll(gridValues, i)
+        {
+            setComponent(gridValues[i], d) = channel[i];
+        }
+    }
+
+    if (!interpolatorPtr_.valid())
+    {
+        interpolatorPtr_.reset
+        (
+            new latentGridInterpolator(mesh_, grid_, sampler_.mask()())
+        );
+    }
+    interpolatorPtr_->interpolate(gridValues, field);
+}
+
+
+// ************************************************************************* //

@@ -1,0 +1,319 @@
+/*---------------------------------------------------------------------------*\
+  =========                 |
+  \\      /  F ield         | foamNeuralOperator: neural-operator surrogates
+   \\    /   O peration     | for OpenFOAM
+    \\  /    A nd           |
+     \\/     M anipulation  |
+-------------------------------------------------------------------------------
+Description
+    Tests of Foam::caseParameter and Foam::caseDataset on case directories
+    made in a temporary directory (blockMesh boxes with hand-written
+    fields): every form of parameter entry, errors naming file and entry,
+    sampled channels, the cache (hit while the files are unchanged,
+    resampled when one changes) and errors for a missing field or time.
+
+\*---------------------------------------------------------------------------*/
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "caseDataset.H"
+#include "caseParameter.H"
+
+#include "IStringStream.H"
+
+namespace
+{
+
+using namespace Foam;
+namespace fs = std::filesystem;
+
+const std::string foamHeader(const std::string& cls, const std::string& object)
+{
+    return
+        "FoamFile\n{\n    version 2.0;\n    format ascii;\n    class " + cls
+      + ";\n    object " + object + ";\n}\n";
+}
+
+void writeFile(const fs::path& path, const std::string& text)
+{
+    fs::create_directories(path.parent_path());
+    std::ofstream(path) << text;
+}
+
+dictionary dictOf(const std::string& text)
+{
+    IStringStream is(text);
+    return dictionary(is);
+}
+
+//- A 2D box case [0,1]x[0,1] (8x8 cells, empty z) with a scalar field p
+//- uniform pStart at 0 and pEnd at time 1, and U uniform (Ux 0 0)
+void makeCase(const fs::path& dir, double pEnd, double Ux)
+{
+    writeFile
+    (
+        dir/"system"/"controlDict",
+        foamHeader("dictionary", "controlDict")
+      + "application none;\nstartTime 0;\nendTime 1;\ndeltaT 1;\n"
+        "writeControl timeStep;\nwriteInterval 1;\n"
+    );
+    writeFile
+    (
+        dir/"system"/"fvSchemes",
+        foamHeader("dictionary", "fvSchemes")
+      + "ddtSchemes {}\ngradSchemes {}\ndivSchemes {}\n"
+        "laplacianSchemes {}\ninterpolationSchemes {}\nsnGradSchemes {}\n"
+    );
+    writeFile(dir/"system"/"fvSolution", foamHeader("dictionary", "fvSolution"));
+    writeFile
+    (
+        dir/"system"/"blockMeshDict",
+        foamHeader("dictionary", "blockMeshDict")
+      + "convertToMeters 1;\nvertices ((0 0 0) (1 0 0) (1 1 0) (0 1 0)"
+        " (0 0 0.1) (1 0 0.1) (1 1 0.1) (0 1 0.1));\n"
+        "blocks (hex (0 1 2 3 4 5 6 7) (8 8 1) simpleGrading (1 1 1));\n"
+        "edges ();\nboundary (frontAndBack { type empty;"
+        " faces ((0 3 2 1) (4 5 6 7)); });\n"
+        "defaultPatch { name walls; type wall; }\n"
+    );
+    writeFile
+    (
+        dir/"constant"/"transportProperties",
+        foamHeader("dictionary", "transportProperties")
+      + "transportModel Newtonian;\nnu [0 2 -1 0 0 0 0] 1.5e-05;\n"
+    );
+    const auto field = [](const std::string& cls, const std::string& name,
+                          const std::string& value)
+    {
+        return
+            foamHeader(cls, name)
+          + "dimensions [0 0 0 0 0 0 0];\ninternalField uniform " + value
+          + ";\nboundaryField\n{\n    walls { type fixedValue; value uniform "
+          + value + "; }\n    frontAndBack { type empty; }\n}\n";
+    };
+    const std::string U = "(" + std::to_string(Ux) + " 0 0)";
+    writeFile(dir/"0"/"U", field("volVectorField", "U", U));
+    writeFile(dir/"0"/"p", field("volScalarField", "p", "0"));
+    writeFile(dir/"1"/"p", field("volScalarField", "p", std::to_string(pEnd)));
+    writeFile(dir/"1"/"U", field("volVectorField", "U", U));
+
+    const std::string cmd =
+        "/usr/bin/blockMesh -case '" + dir.string() + "' > '"
+      + (dir/"log.blockMesh").string() + "' 2>&1";
+    if (std::system(cmd.c_str()) != 0)
+    {
+        throw std::runtime_error("blockMesh failed in " + dir.string());
+    }
+}
+
+
+class CaseData : public ::testing::Test
+{
+protected:
+
+    fs::path root_;
+
+    void SetUp() override
+    {
+        ::setenv("WM_PROJECT_DIR", "/usr/share/openfoam", 0);
+        FatalError.throwExceptions();
+        FatalIOError.throwExceptions();
+        std::string tmpl = (fs::temp_directory_path()/"testCaseData.XXXXXX").string();
+        root_ = ::mkdtemp(tmpl.data());
+    }
+
+    void TearDown() override
+    {
+        fs::remove_all(root_);
+    }
+
+    fileName root() const
+    {
+        return fileName(root_.string());
+    }
+
+    //- Message of the FatalError or FatalIOError that function raises
+    template<class Function>
+    std::string errorOf(Function&& function)
+    {
+        try
+        {
+            function();
+        }
+        catch (const error& e)
+        {
+            return e.message();
+        }
+        return "(no error)";
+    }
+};
+
+
+const std::string dataDict =
+    "type cases;\n"
+    "trainCases (\"train_*\");\n"
+    "testCases (test_0);\n"
+    "inputs (mask U);\n"
+    "parameters { nu { file \"constant/transportProperties\"; entry nu; } }\n"
+    "outputs (p U);\n"
+    "latentGrid { resolution (4 6 1); }\n";
+
+} // End anonymous namespace
+
+
+// * * * * * * * * * * * * * * * * * Tests * * * * * * * * * * * * * * * * //
+
+TEST_F(CaseData, ParametersOfEveryForm)
+{
+    const fs::path dir = root_/"case";
+    writeFile
+    (
+        dir/"constant"/"transportProperties",
+        "nu [0 2 -1 0 0 0 0] 1.5e-05;\nnuPlain 2e-05;\nnuOld nu [0 2 -1 0 0 0 0] 3e-05;\n"
+        "sub { deeper { v (1 2 3); } }\n"
+    );
+    writeFile
+    (
+        dir/"0"/"U",
+        foamHeader("volVectorField", "U")
+      + "boundaryField { inlet { type fixedValue; value uniform (10 0.5 0); } }\n"
+    );
+    const fileName caseDir(dir.string());
+    const auto value = [&](const std::string& text)
+    {
+        return caseParameter(dictOf(text)).value(caseDir);
+    };
+
+    EXPECT_DOUBLE_EQ(value("file \"constant/transportProperties\"; entry nu;"), 1.5e-5);
+    EXPECT_DOUBLE_EQ(value("file \"constant/transportProperties\"; entry nuPlain;"), 2e-5);
+    EXPECT_DOUBLE_EQ(value("file \"constant/transportProperties\"; entry nuOld;"), 3e-5);
+    EXPECT_DOUBLE_EQ
+    (
+        value("file \"constant/transportProperties\"; entry \"sub/deeper/v\"; component z;"),
+        3
+    );
+    EXPECT_DOUBLE_EQ
+    (
+        value("file \"0/U\"; entry \"boundaryField/inlet/value\"; component x;"), 10
+    );
+    EXPECT_DOUBLE_EQ
+    (
+        value("file \"0/U\"; entry \"boundaryField/inlet/value\"; component y;"), 0.5
+    );
+
+    // Errors name the parameter, the file and the entry
+    std::string message = errorOf([&]
+    {
+        value("file \"0/U\"; entry \"boundaryField/outlet/value\"; component x;");
+    });
+    EXPECT_NE(message.find("boundaryField/outlet/value"), std::string::npos) << message;
+    EXPECT_NE(message.find("0/U"), std::string::npos) << message;
+    EXPECT_NE(message.find("outlet"), std::string::npos) << message;
+
+    message = errorOf([&] { value("file \"0/U\"; entry \"boundaryField/inlet/value\";"); });
+    EXPECT_NE(message.find("give 'component'"), std::string::npos) << message;
+
+    message = errorOf([&] { value("file \"constant/absent\"; entry nu;"); });
+    EXPECT_NE(message.find("constant/absent"), std::string::npos) << message;
+
+    message = errorOf([&] { value("file \"0/U\"; entry boundaryField;"); });
+    EXPECT_NE(message.find("is a dictionary"), std::string::npos) << message;
+
+    message = errorOf([&] { value("file \"0/U\"; entry x; component w;"); });
+    EXPECT_NE(message.find("component"), std::string::npos) << message;
+}
+
+
+TEST_F(CaseData, SamplesChannelsAndCachesThem)
+{
+    makeCase(root_/"train_0", 2, 1);
+    makeCase(root_/"train_1", 4, 3);
+    makeCase(root_/"test_0", 3, 2);
+
+    const dictionary dict(dictOf(dataDict));
+    const fileName cache(root()/"cache");
+    caseDataset cases(dict, root(), cache);
+    const nop::ArrayDatasets data = cases.sample();
+
+    // 2D: U gives U.x U.y; 4x6 grid points
+    EXPECT_EQ(data.inputNames, (std::vector<std::string>{"mask", "U.x", "U.y", "nu"}));
+    EXPECT_EQ(data.outputNames, (std::vector<std::string>{"p", "U.x", "U.y"}));
+    EXPECT_EQ(data.maskChannel, 0);
+    ASSERT_EQ(data.train.samples, 2);
+    EXPECT_EQ(data.train.grid, (std::vector<int64_t>{4, 6}));
+    ASSERT_EQ(data.tests.size(), 1u);
+    EXPECT_EQ(data.tests[0].samples, 1);
+
+    const int points = 24;
+    // Sample 1 (train_1): mask 1, U.x 3, U.y 0, nu 1.5e-5; p 4
+    const float* x1 = data.train.inputs.data() + 4*points;
+    const float* y1 = data.train.outputs.data() + 3*points;
+    for (int i = 0; i < points; ++i)
+    {
+        EXPECT_EQ(x1[i], 1.f);
+        EXPECT_FLOAT_EQ(x1[points + i], 3.f);
+        EXPECT_FLOAT_EQ(x1[2*points + i], 0.f);
+        EXPECT_FLOAT_EQ(x1[3*points + i], 1.5e-5f);
+        EXPECT_FLOAT_EQ(y1[i], 4.f);
+    }
+    EXPECT_EQ(cases.spec().subDict("outputTypes").get<word>("U"), "volVectorField");
+
+    // Cached: the same arrays again; a changed field is resampled
+    EXPECT_TRUE(fs::exists(root_/"cache"/"train_1.samples"));
+    caseDataset again(dict, root(), cache);
+    EXPECT_EQ(again.sample().train.outputs, data.train.outputs);
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    makeCase(root_/"train_1", 5, 3);
+    caseDataset changed(dict, root(), cache);
+    EXPECT_FLOAT_EQ(changed.sample().train.outputs[3*points], 5.f);
+}
+
+
+TEST_F(CaseData, MissingFieldsTimesAndCasesAreNamed)
+{
+    makeCase(root_/"train_0", 2, 1);
+    makeCase(root_/"test_0", 3, 2);
+    const fileName noCache;
+
+    // No case matches
+    std::string message = errorOf([&]
+    {
+        caseDataset(dictOf(dataDict + "trainCases (\"none_*\");"), root(), noCache).sample();
+    });
+    EXPECT_NE(message.find("none_*"), std::string::npos) << message;
+
+    // An output the case lacks
+    message = errorOf([&]
+    {
+        caseDataset(dictOf(dataDict + "outputs (p T);"), root(), noCache).sample();
+    });
+    EXPECT_NE(message.find("'T'"), std::string::npos) << message;
+    EXPECT_NE(message.find("train_0"), std::string::npos) << message;
+
+    // A case without a solution (only time 0)
+    fs::remove_all(root_/"train_0"/"1");
+    message = errorOf([&]
+    {
+        caseDataset(dictOf(dataDict), root(), noCache).sample();
+    });
+    EXPECT_NE(message.find("no solution"), std::string::npos) << message;
+    EXPECT_NE(message.find("train_0"), std::string::npos) << message;
+
+    // A time that does not exist
+    makeCase(root_/"train_0", 2, 1);
+    message = errorOf([&]
+    {
+        caseDataset(dictOf(dataDict + "time 7;"), root(), noCache).sample();
+    });
+    EXPECT_NE(message.find("no time 7"), std::string::npos) << message;
+}
+
+
+// ************************************************************************* //
