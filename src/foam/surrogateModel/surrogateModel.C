@@ -13,6 +13,7 @@
 #include "IStringStream.H"
 #include "Pstream.H"
 
+#include <chrono>
 #include <fenv.h>
 #include <thread>
 
@@ -160,11 +161,24 @@ Foam::surrogateModel::~surrogateModel() = default;
 
 // * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
 
-std::vector<float> Foam::surrogateModel::predict(const word& timeName) const
+std::vector<float> Foam::surrogateModel::predict
+(
+    const word& timeName,
+    double* samplingSeconds
+) const
 {
     // Inputs: every processor holds the whole grid after sampling
+    const auto start = std::chrono::steady_clock::now();
     std::vector<float> x;
     channels_->appendInputs(timeName, x);
+    if (samplingSeconds)
+    {
+        *samplingSeconds =
+            std::chrono::duration<double>
+            (
+                std::chrono::steady_clock::now() - start
+            ).count();
+    }
 
     scalarList prediction;
     if (Pstream::master())

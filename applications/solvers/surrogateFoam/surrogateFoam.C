@@ -1,0 +1,398 @@
+/*---------------------------------------------------------------------------*\
+  =========                 |
+  \\      /  F ield         | foamNeuralOperator: neural-operator surrogates
+   \\    /   O peration     | for OpenFOAM
+    \\  /    A nd           |
+     \\/     M anipulation  |
+-------------------------------------------------------------------------------
+Application
+    surrogateFoam
+
+Group
+    grpNeuralOperatorSolvers
+
+Description
+    Predicts the fields of a case with a neural-operator surrogate trained
+    by trainNeuralOperator, in place of running a solver.
+
+    Reads the mesh, the input fields (at the start time) and the
+    parameters the model was trained with, runs the model on the latent
+    grid, and writes the predicted fields as ordinary volFields into a new
+    time directory. Each field takes its boundary conditions from the
+    case's own field at the start time: fixed-value patches keep their
+    values, the others follow the predicted interior. Existing data is
+    never overwritten (unless -overwrite); nothing is written when the
+    prediction fails.
+
+    -compare evaluates the prediction against the case's solver result at
+    its latest time: the relative L2 error per field,
+    sqrt(sum V |pred - ref|^2 / sum V |ref|^2) over the cells, printed and
+    written to postProcessing/surrogateFoam/\<writeTime\>/relativeL2.dat.
+
+    Runs serial or in parallel (decomposed case, -parallel); the prediction
+    equals the serial one to round-off.
+
+Usage
+    \b surrogateFoam [OPTION]
+
+    Options:
+      - \par -compare
+        Compare with the case's solver result at its latest time
+
+      - \par -overwrite
+        Replace fields already present in the write time
+
+      - \par -dict \<file\>
+        Use an alternative dictionary (default: system/surrogateDict)
+
+      - \par -parallel
+        Run in parallel (decomposed case)
+
+    system/surrogateDict:
+    \verbatim
+    modelFile   "../pitzDaily/constant/neuralOperator/pitzDaily.nop";
+    device      cpu;
+    threads     0;
+    precision   full;
+    writeTime   1;
+    \endverbatim
+
+    \table
+        Property  | Description                                | Type | Required | Default
+        modelFile | model file (relative to the case)          | fileName | yes | -
+        device    | cpu, cuda or cuda:N                        | word | no  | cpu
+        threads   | LibTorch threads per processor (0: cores / processors) | label | no | 0
+        precision | inference precision: full, mixed or half   | word | no  | full
+        writeTime | time directory the prediction is written to | scalar | no | startTime + deltaT
+    \endtable
+
+    Output (log): one line per stage with its wall time, then
+    \verbatim
+    Wall time: load 0.21 s, sampling 0.05 s, inference 0.31 s, write 0.04 s
+    relative L2 U = 0.0213
+    relative L2 p = 0.0542
+    Total wall time 0.62 s
+    \endverbatim
+
+See also
+    trainNeuralOperator
+    Foam::surrogateModel
+    Foam::functionObjects::neuralOperator
+
+\*---------------------------------------------------------------------------*/
+
+#include "surrogateModel.H"
+
+#include "argList.H"
+#include "Time.H"
+#include "fvMesh.H"
+#include "IOdictionary.H"
+#include "OFstream.H"
+#include "volFields.H"
+#include "fvc.H"
+
+#include <chrono>
+
+using namespace Foam;
+
+// * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * //
+
+namespace
+{
+
+typedef std::chrono::steady_clock Clock;
+
+double secondsSince(const Clock::time_point& start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+
+//- Volume-weighted relative L2 of prediction against reference, all
+//- processors
+template<class Type>
+scalar relativeL2
+(
+    const GeometricField<Type, fvPatchField, volMesh>& prediction,
+    const GeometricField<Type, fvPatchField, volMesh>& reference
+)
+{
+    const scalarField& V = prediction.mesh().V();
+    const scalar error =
+        gSum(V*magSqr(prediction.primitiveField() - reference.primitiveField()));
+    const scalar norm = gSum(V*magSqr(reference.primitiveField()));
+    return Foam::sqrt(error/max(norm, VSMALL));
+}
+
+
+//- The case's own field at startTime (its boundary conditions), set from
+//- the prediction; not registered, so fields of one name never clash
+template<class Type>
+autoPtr<GeometricField<Type, fvPatchField, volMesh>> predictedField
+(
+    const surrogateModel& model,
+    const std::vector<float>& prediction,
+    const word& name,
+    const fvMesh& mesh,
+    const word& startTime
+)
+{
+    typedef GeometricField<Type, fvPatchField, volMesh> fieldType;
+    IOobject io
+    (
+        name,
+        startTime,
+        mesh,
+        IOobject::MUST_READ,
+        IOobject::NO_WRITE,
+        false
+    );
+    if (!io.typeHeaderOk<fieldType>(true))
+    {
+        FatalErrorInFunction
+            << "Case " << mesh.time().path() << " has no " << fieldType::typeName
+            << " " << name << " in time " << startTime << ": its boundary"
+            << " conditions are needed to write the prediction"
+            << exit(FatalError);
+    }
+    autoPtr<fieldType> fieldPtr(new fieldType(io, mesh));
+    model.setField(prediction, name, fieldPtr.ref());
+    return fieldPtr;
+}
+
+
+//- Relative L2 of the written field name against the case's field at
+//- referenceTime
+template<class Type>
+scalar compareWith
+(
+    const GeometricField<Type, fvPatchField, volMesh>& prediction,
+    const word& referenceTime
+)
+{
+    typedef GeometricField<Type, fvPatchField, volMesh> fieldType;
+    const fvMesh& mesh = prediction.mesh();
+    IOobject io
+    (
+        prediction.name(),
+        referenceTime,
+        mesh,
+        IOobject::MUST_READ,
+        IOobject::NO_WRITE,
+        false
+    );
+    if (!io.typeHeaderOk<fieldType>(true))
+    {
+        FatalErrorInFunction
+            << "-compare: case " << mesh.time().path() << " has no "
+            << fieldType::typeName << " " << prediction.name()
+            << " in time " << referenceTime << exit(FatalError);
+    }
+    return relativeL2(prediction, fieldType(io, mesh));
+}
+
+} // namespace
+
+
+int main(int argc, char *argv[])
+{
+    argList::addNote
+    (
+        "Predict the fields of a case with a trained neural-operator"
+        " surrogate (system/surrogateDict) and write them to a new time"
+    );
+    argList::addBoolOption
+    (
+        "compare",
+        "Compare with the case's solver result at its latest time"
+    );
+    argList::addBoolOption
+    (
+        "overwrite",
+        "Replace fields already present in the write time"
+    );
+    argList::addOption
+    (
+        "dict",
+        "file",
+        "Use an alternative dictionary (default: system/surrogateDict)"
+    );
+
+    #include "setRootCase.H"
+    #include "createTime.H"
+
+    const auto totalStart = Clock::now();
+
+    const word dictName("surrogateDict");
+    #include "setSystemRunTimeDictionaryIO.H"
+    Info<< "Reading " << dictIO.objectPath() << nl << endl;
+    const IOdictionary dict(dictIO);
+
+    // Times: inputs at the start, prediction at writeTime, reference latest
+    const word startTime(runTime.timeName());
+    const scalar writeValue =
+        dict.getOrDefault<scalar>
+        (
+            "writeTime",
+            runTime.startTime().value() + runTime.deltaTValue()
+        );
+    const word writeTime(Time::timeName(writeValue));
+    if (writeValue <= runTime.startTime().value())
+    {
+        FatalIOErrorInFunction(dict)
+            << "writeTime: " << writeValue << " is not after the start time "
+            << startTime << " (the prediction would replace the inputs)"
+            << exit(FatalIOError);
+    }
+
+    word referenceTime;
+    if (args.found("compare"))
+    {
+        const instantList times(runTime.times());
+        for (const instant& t : times)
+        {
+            if (t.name() != "constant")
+            {
+                referenceTime = t.name();
+            }
+        }
+        if (referenceTime.empty() || referenceTime == startTime || referenceTime == writeTime)
+        {
+            FatalErrorInFunction
+                << "-compare: case " << runTime.path() << " has no solver result"
+                << " (its latest time " << referenceTime << " is the start or"
+                << " the write time); run the solver first"
+                << exit(FatalError);
+        }
+    }
+
+    Info<< "Create mesh for time = " << runTime.timeName() << nl << endl;
+    fvMesh mesh
+    (
+        IOobject
+        (
+            fvMesh::defaultRegion,
+            runTime.timeName(),
+            runTime,
+            IOobject::MUST_READ
+        )
+    );
+
+    // Load: the model and its channels on this mesh
+    auto stageStart = Clock::now();
+    surrogateModel model(mesh, dict);
+    const double loadSeconds = secondsSince(stageStart);
+    Info<< "Model " << model.modelFile() << nl
+        << "    outputs " << model.outputs() << nl << endl;
+
+    // Never overwrite existing data unless asked
+    if (!args.found("overwrite"))
+    {
+        for (const word& name : model.outputs())
+        {
+            const fileName existing(runTime.path()/writeTime/name);
+            if (returnReduce(isFile(existing) || isFile(existing + ".gz"), orOp<bool>()))
+            {
+                FatalErrorInFunction
+                    << existing << " exists: choose another writeTime in "
+                    << dictIO.objectPath() << " or use -overwrite"
+                    << exit(FatalError);
+            }
+        }
+    }
+
+    // Sampling and inference
+    stageStart = Clock::now();
+    double samplingSeconds = 0;
+    const std::vector<float> prediction =
+        model.predict(startTime, &samplingSeconds);
+    const double inferenceSeconds = secondsSince(stageStart) - samplingSeconds;
+
+    // Set every field before writing any: nothing half-written on failure
+    stageStart = Clock::now();
+    PtrList<volScalarField> scalarFields;
+    PtrList<volVectorField> vectorFields;
+    for (const word& name : model.outputs())
+    {
+        if (model.channels().outputType(name) == volScalarField::typeName)
+        {
+            scalarFields.append
+            (
+                predictedField<scalar>(model, prediction, name, mesh, startTime)
+            );
+        }
+        else
+        {
+            vectorFields.append
+            (
+                predictedField<vector>(model, prediction, name, mesh, startTime)
+            );
+        }
+    }
+
+    runTime.setTime(writeValue, runTime.timeIndex() + 1);
+    for (volScalarField& f : scalarFields)
+    {
+        f.write();
+    }
+    for (volVectorField& f : vectorFields)
+    {
+        f.write();
+    }
+    const double writeSeconds = secondsSince(stageStart);
+
+    Info<< "Wrote " << model.outputs() << " to time " << writeTime << nl
+        << "Wall time: load " << loadSeconds << " s, sampling "
+        << samplingSeconds << " s, inference " << inferenceSeconds
+        << " s, write " << writeSeconds << " s" << nl << endl;
+
+    if (args.found("compare"))
+    {
+        DynamicList<Tuple2<word, scalar>> errors;
+        for (const volScalarField& f : scalarFields)
+        {
+            errors.append({f.name(), compareWith(f, referenceTime)});
+        }
+        for (const volVectorField& f : vectorFields)
+        {
+            errors.append({f.name(), compareWith(f, referenceTime)});
+        }
+
+        Info<< "Prediction at " << writeTime << " against the solver result"
+            << " at " << referenceTime << ":" << nl;
+        for (const auto& e : errors)
+        {
+            Info<< "relative L2 " << e.first() << " = " << e.second() << nl;
+        }
+        Info<< endl;
+
+        if (Pstream::master())
+        {
+            const fileName dir
+            (
+                runTime.globalPath()/"postProcessing"/"surrogateFoam"/writeTime
+            );
+            mkDir(dir);
+            OFstream os(dir/"relativeL2.dat");
+            os  << "# Relative L2 error of the surrogate's prediction" << nl
+                << "# model     " << model.modelFile() << nl
+                << "# reference time " << referenceTime << nl
+                << "# field  relativeL2" << nl;
+            for (const auto& e : errors)
+            {
+                os  << e.first() << tab << e.second() << nl;
+            }
+        }
+    }
+
+    Info<< "Total wall time " << secondsSince(totalStart) << " s" << nl << endl;
+
+    runTime.printExecutionTime(Info);
+
+    Info<< "End\n" << endl;
+
+    return 0;
+}
+
+
+// ************************************************************************* //
