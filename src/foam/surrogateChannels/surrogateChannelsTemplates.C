@@ -141,7 +141,22 @@ void Foam::surrogateChannels::setField
             new latentGridInterpolator(mesh_, grid_, sampler_.mask()())
         );
     }
-    interpolatorPtr_->interpolate(gridValues, field);
+    const latentGridInterpolator& interpolator = interpolatorPtr_();
+
+    // Boundary values: fixed ones stay; the others take the interpolated
+    // face values without evaluating their condition (wall functions and
+    // the like need the solver's models; the solver evaluates them when it
+    // reads or uses the field). Coupled patches are left to the solver.
+    field.primitiveFieldRef() = interpolator.interpolateCells(gridValues);
+    auto& bf = field.boundaryFieldRef();
+    forAll(bf, patchi)
+    {
+        fvPatchField<Type>& pf = bf[patchi];
+        if (!pf.fixesValue() && !pf.coupled() && pf.size())
+        {
+            pf == interpolator.interpolatePatch(gridValues, patchi);
+        }
+    }
 }
 
 
