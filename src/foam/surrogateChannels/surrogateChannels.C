@@ -240,7 +240,8 @@ void Foam::surrogateChannels::appendInputs
     }
     for (const caseParameter& parameter : parameters_)
     {
-        const scalar value = parameter.value(mesh_.time().path());
+        // The case directory (not processorN: parameter files are global)
+        const scalar value = parameter.value(mesh_.time().globalPath());
         x.insert(x.end(), nPoints, float(value));
     }
 }

@@ -80,6 +80,48 @@ void Foam::surrogateChannels::appendGridValues
 }
 
 
+template<class Type>
+Foam::scalar Foam::surrogateChannels::boundedBelow
+(
+    const GeometricField<Type, fvPatchField, volMesh>& field
+)
+{
+    scalar smallest = GREAT;
+    for (const Type& v : field.primitiveField())
+    {
+        smallest = min(smallest, component(v, 0));
+    }
+    reduce(smallest, minOp<scalar>());
+    return smallest > 0 && smallest < GREAT ? 1e-3*smallest : -1;
+}
+
+
+template<class Type>
+void Foam::surrogateChannels::bound
+(
+    GeometricField<Type, fvPatchField, volMesh>& field,
+    const scalar floor
+)
+{
+    for (Type& v : field.primitiveFieldRef())
+    {
+        setComponent(v, 0) = max(component(v, 0), floor);
+    }
+    for (fvPatchField<Type>& pf : field.boundaryFieldRef())
+    {
+        if (!pf.fixesValue() && !pf.coupled())
+        {
+            Field<Type> values(pf);
+            for (Type& v : values)
+            {
+                setComponent(v, 0) = max(component(v, 0), floor);
+            }
+            pf == values;
+        }
+    }
+}
+
+
 // * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
 
 template<class Type>
@@ -147,6 +189,12 @@ void Foam::surrogateChannels::setField
     // face values without evaluating their condition (wall functions and
     // the like need the solver's models; the solver evaluates them when it
     // reads or uses the field). Coupled patches are left to the solver.
+    // A positive field (k, epsilon, nut...) stays positive: the prediction
+    // is bounded below by a fraction of the field's smallest value, so the
+    // solver's models (sqrt(k), wall functions) see valid values
+    const scalar positiveFloor =
+        pTraits<Type>::nComponents == 1 ? boundedBelow(field) : -1;
+
     field.primitiveFieldRef() = interpolator.interpolateCells(gridValues);
     auto& bf = field.boundaryFieldRef();
     forAll(bf, patchi)
@@ -156,6 +204,11 @@ void Foam::surrogateChannels::setField
         {
             pf == interpolator.interpolatePatch(gridValues, patchi);
         }
+    }
+
+    if (positiveFloor > 0)
+    {
+        bound(field, positiveFloor);
     }
 }
 
