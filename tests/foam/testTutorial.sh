@@ -4,14 +4,16 @@
 #
 # Description
 #     Runs a tutorial's Allrun in small mode on a copy of it (the source tree
-#     stays clean), with the applications of the build tree, then its
-#     Allclean; checks that the report was written and that Allclean returns
-#     the copy to its committed state.
+#     stays clean), with the applications and function objects of the build
+#     tree, then its Allclean; checks that the report was written, runs the
+#     tutorial's own checks (tests/foam/tutorialChecks/<tutorial>.sh, if
+#     any) on its results, and checks that Allclean returns the copy to its
+#     committed state.
 #
 # Usage
-#     testTutorial.sh <directory of the built applications> <tutorial>
+#     testTutorial.sh <build directory> <tutorial>
 #
-#     e.g. testTutorial.sh build/applications/utilities/trainNeuralOperator burgers
+#     e.g. testTutorial.sh build burgers
 #
 #     Exit status 77 (CTest SKIP_RETURN_CODE): the shared data is absent.
 #
@@ -27,16 +29,19 @@ then
     exit 2
 fi
 
-binDir="$(cd "$1" && pwd -P)"
+buildDir="$(cd "$1" && pwd -P)"
 tutorial="$2"
 
 projectDir="$(cd "$(dirname "$0")/../.." && pwd -P)"
 export FOAM_NEURALOPERATOR="$projectDir"
 export NOP_SHARED_DATA="${NOP_SHARED_DATA:-$projectDir/../shared/data}"
 export WM_PROJECT_DIR="${WM_PROJECT_DIR:-/usr/share/openfoam}"
-export PATH="$binDir:$PATH"
+export PATH="$buildDir/applications/utilities/trainNeuralOperator:$buildDir/applications/solvers/surrogateFoam:$PATH"
+# Function objects are loaded by name (libs (nopFunctionObjects);)
+export LD_LIBRARY_PATH="$buildDir/src/foam/functionObjects/neuralOperator${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
-if [ ! -d "$NOP_SHARED_DATA/neuraloperator" ]
+if grep -q requireSharedData "$projectDir/tutorials/$tutorial/Allrun" \
+&& [ ! -d "$NOP_SHARED_DATA/neuraloperator" ]
 then
     echo "SKIP: shared data not found ($NOP_SHARED_DATA/neuraloperator);" \
          "set NOP_SHARED_DATA"
@@ -75,6 +80,12 @@ report="$(find "$caseDir/constant" -name '*.json' | head -1)"
 [ -n "$report" ] || fail "no report written"
 python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$report" \
     || fail "report $report is not JSON"
+
+checks="$projectDir/tests/foam/tutorialChecks/$tutorial.sh"
+if [ -f "$checks" ]
+then
+    (cd "$caseDir" && bash "$checks") || fail "checks of $checks"
+fi
 
 "$caseDir/Allclean" || fail "Allclean exit status $?"
 (cd "$caseDir" && find . -type f | sort) > "$work/cleaned"

@@ -89,7 +89,7 @@ Foam::scalar Foam::caseParameter::value(const fileName& caseDir) const
     if (ePtr->isDict())
     {
         FatalIOErrorInFunction(contents)
-            << "Parameter " << name_ << ": entry '" << entry_ << "' of "
+            << "Parameter " << name_ << ": entry '" << entry_.c_str() << "' of "
             << path << " is a dictionary, not a value"
             << exit(FatalIOError);
     }
@@ -122,7 +122,7 @@ Foam::scalar Foam::caseParameter::value(const fileName& caseDir) const
     if (!wanted)
     {
         FatalIOErrorInFunction(contents)
-            << "Parameter " << name_ << ": entry '" << entry_ << "' of "
+            << "Parameter " << name_ << ": entry '" << entry_.c_str() << "' of "
             << path << " holds " << numbers.size() << " number(s)"
             << (vectorValue ? " in a list" : "") << "; expected "
             << (component_ < 0
@@ -135,7 +135,7 @@ Foam::scalar Foam::caseParameter::value(const fileName& caseDir) const
     if (!std::isfinite(v))
     {
         FatalIOErrorInFunction(contents)
-            << "Parameter " << name_ << ": entry '" << entry_ << "' of "
+            << "Parameter " << name_ << ": entry '" << entry_.c_str() << "' of "
             << path << " is not finite" << exit(FatalIOError);
     }
     return v;

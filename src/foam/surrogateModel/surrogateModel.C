@@ -129,6 +129,21 @@ Foam::surrogateModel::surrogateModel
     }
     Pstream::scatter(application);
 
+    // The mesh must have the dimensions of the training grid
+    label trainedDims = 0;
+    if (predictor_)
+    {
+        trainedDims = label(predictor_->trainedGrid().size());
+    }
+    Pstream::scatter(trainedDims);
+    if (mesh.nSolutionD() != trainedDims)
+    {
+        FatalIOErrorInFunction(dict)
+            << "modelFile: " << modelFile_ << " was trained on " << trainedDims
+            << "D cases, the mesh of " << mesh.time().path() << " is "
+            << mesh.nSolutionD() << "D" << exit(FatalIOError);
+    }
+
     channels_.reset
     (
         new surrogateChannels
@@ -137,20 +152,6 @@ Foam::surrogateModel::surrogateModel
             applicationSpec(application, modelFile_, dict)
         )
     );
-
-    if (predictor_)
-    {
-        const std::vector<int64_t> grid(channels_->gridShape());
-        const std::vector<int64_t> trained(predictor_->trainedGrid());
-        if (grid.size() != trained.size())
-        {
-            FatalIOErrorInFunction(dict)
-                << "modelFile: " << modelFile_ << " was trained on a "
-                << trained.size() << "D grid, the mesh of "
-                << mesh.time().path() << " gives a " << grid.size()
-                << "D grid" << exit(FatalIOError);
-        }
-    }
 }
 
 

@@ -1,0 +1,125 @@
+#!/bin/bash
+#------------------------------------------------------------------------------
+# tutorialChecks/pitzDaily.sh
+#
+# Description
+#     Checks on the results of tutorials/pitzDaily/Allrun -small, run by
+#     testTutorial.sh in the tutorial's directory with the build's
+#     applications on PATH:
+#       - surrogateFoam wrote U, p, k, epsilon and nut to time 1, and
+#         OpenFOAM reads them back (postProcess evaluates mag(U) and
+#         reads p);
+#       - -compare wrote finite relative L2 errors per field;
+#       - surrogateFoam refuses to overwrite the prediction, naming the file;
+#       - the neuralOperator function object loaded from controlDict in
+#         simpleFoam and initialised the solver's fields, and the first
+#         initial residual of Ux differs from the cold start's (1);
+#       - bad input ends in an error naming the file or entry: a truncated
+#         model file, a model file that is not one, a case lacking a
+#         parameter entry, a missing modelFile entry, a 3D mesh for the 2D
+#         model; none of them writes a time directory.
+#------------------------------------------------------------------------------
+set -u
+
+fail()
+{
+    echo "FAIL: $*"
+    exit 1
+}
+
+test=cases/test_00
+model="$PWD/constant/neuralOperator/pitzDaily.nop"
+
+# -- Prediction written and readable -------------------------------------------
+for field in U p k epsilon nut
+do
+    [ -f "$test/1/$field" ] || fail "surrogateFoam did not write $test/1/$field"
+done
+postProcess -case "$test" -time 1 -func 'mag(U)' > "$test/log.postProcess" 2>&1 \
+    || fail "postProcess cannot read the prediction (see $test/log.postProcess)"
+[ -f "$test/1/mag(U)" ] || fail "postProcess wrote no mag(U) from the predicted U"
+foamDictionary -case "$test" -entry internalField -value "$test/1/p" > /dev/null \
+    || fail "foamDictionary cannot read $test/1/p"
+
+errors="$test/postProcessing/surrogateFoam/1/relativeL2.dat"
+[ -f "$errors" ] || fail "no $errors"
+python3 - "$errors" <<'PY' || fail "relative L2 errors not finite in $errors"
+import math, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip() and not l.startswith('#')]
+fields = {r[0] for r in rows}
+assert fields == {"U", "p", "k", "epsilon", "nut"}, fields
+assert all(math.isfinite(float(r[1])) and float(r[1]) >= 0 for r in rows), rows
+PY
+
+# -- Existing data is kept -------------------------------------------------------
+before=$(md5sum "$test/1/U")
+if (cd "$test" && surrogateFoam > log.again 2>&1)
+then
+    fail "surrogateFoam overwrote $test/1 without -overwrite"
+fi
+grep -q "1/U.* exists" "$test/log.again" || grep -q "exists" "$test/log.again" \
+    || fail "the refusal does not name the existing field: $(tail -5 "$test/log.again")"
+[ "$(md5sum "$test/1/U")" = "$before" ] || fail "$test/1/U changed"
+
+# -- The function object in a real solver run ------------------------------------
+grep -q "neuralOperator surrogate: initialised" cases/warmStart/log.simpleFoam \
+    || fail "the function object did not initialise the solver's fields"
+firstUx()
+{
+    grep -m1 "Solving for Ux" "$1" | sed 's/.*Initial residual = \([^,]*\),.*/\1/'
+}
+[ "$(firstUx cases/coldStart/log.simpleFoam)" = 1 ] \
+    || fail "cold start: first Ux residual is not 1"
+[ "$(firstUx cases/warmStart/log.simpleFoam)" != 1 ] \
+    || fail "warm start: the solver did not start from the prediction"
+
+# -- Bad input ---------------------------------------------------------------------
+# expectError <case> <fragment of the message> : surrogateFoam fails, says it,
+# and writes no time directory
+expectError()
+{
+    local dir="$1" fragment="$2"
+    if (cd "$dir" && surrogateFoam > log.surrogateFoam.bad 2>&1)
+    then
+        fail "$dir: surrogateFoam accepted bad input ($fragment)"
+    fi
+    grep -qF -- "$fragment" "$dir/log.surrogateFoam.bad" \
+        || fail "$dir: the error does not say '$fragment': $(grep -A4 'FATAL' "$dir/log.surrogateFoam.bad")"
+    [ ! -d "$dir/1" ] || fail "$dir: a time directory was written on failure"
+}
+
+newCase()
+{
+    rm -rf "$1"
+    mkdir -p "$1"
+    cp -r "$test/0" "$test/constant" "$test/system" "$1"
+    rm -rf "$1/1"
+}
+
+newCase cases/bad
+head -c 1000 "$model" > cases/bad/truncated.nop
+sed -i "s|^modelFile .*|modelFile \"truncated.nop\";|" cases/bad/system/surrogateDict
+expectError cases/bad "truncated"
+
+echo "not a model" > cases/bad/foreign.nop
+sed -i "s|^modelFile .*|modelFile \"foreign.nop\";|" cases/bad/system/surrogateDict
+expectError cases/bad "not a neural-operator model file"
+
+sed -i "/^modelFile/d" cases/bad/system/surrogateDict
+expectError cases/bad "modelFile"
+
+newCase cases/bad
+foamDictionary -entry nu -remove cases/bad/constant/transportProperties > /dev/null
+expectError cases/bad "constant/transportProperties"
+
+# 3D: the front and back are walls instead of empty
+newCase cases/bad
+sed -i "s/type\( *\)empty;/type\1wall;/" cases/bad/constant/polyMesh/boundary
+for field in cases/bad/0/*
+do
+    sed -i "s/type\( *\)empty;/type\1zeroGradient;/" "$field"
+done
+expectError cases/bad "was trained on 2D cases"
+
+rm -rf cases/bad
+echo "pitzDaily checks passed"
