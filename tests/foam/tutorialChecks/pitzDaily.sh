@@ -13,7 +13,9 @@
 #       - surrogateFoam refuses to overwrite the prediction, naming the file;
 #       - the neuralOperator function object loaded from controlDict in
 #         simpleFoam and initialised the solver's fields, and the first
-#         initial residual of Ux differs from the cold start's (1);
+#         initial residual of Ux differs from the cold start's (1); in
+#         compare mode it writes USurrogate, pSurrogate and their error
+#         fields and logs one row of relative L2 per iteration;
 #       - bad input ends in an error naming the file or entry: a truncated
 #         model file, a model file that is not one, a case lacking a
 #         parameter entry, a missing modelFile entry, a 3D mesh for the 2D
@@ -73,6 +75,35 @@ firstUx()
 [ "$(firstUx cases/warmStart/log.simpleFoam)" != 1 ] \
     || fail "warm start: the solver did not start from the prediction"
 
+# compare mode (predicting too): 5 iterations, fields written at 5
+rm -rf cases/compare
+mkdir -p cases/compare
+cp -r "$test/0" "$test/constant" "$test/system" cases/compare
+foamDictionary -entry endTime -set 5 cases/compare/system/controlDict > /dev/null
+foamDictionary -entry writeInterval -set 5 cases/compare/system/controlDict > /dev/null
+cat >> cases/compare/system/controlDict <<DICT
+functions
+{
+    surrogate
+    {
+        type        neuralOperator;
+        libs        (nopFunctionObjects);
+        modelFile   "$model";
+        mode        compare;
+        fields      (U p);
+        threads     1;
+    }
+}
+DICT
+(cd cases/compare && simpleFoam > log.simpleFoam 2>&1) \
+    || fail "simpleFoam with the function object in compare mode failed: $(tail -5 cases/compare/log.simpleFoam)"
+for field in USurrogate pSurrogate USurrogateError pSurrogateError
+do
+    [ -f "cases/compare/5/$field" ] || fail "compare mode wrote no 5/$field"
+done
+[ "$(grep -vc '^#' cases/compare/postProcessing/surrogate/0/relativeL2.dat)" = 5 ] \
+    || fail "compare mode did not log 5 rows of relative L2"
+
 # -- Bad input ---------------------------------------------------------------------
 # expectError <case> <fragment of the message> : surrogateFoam fails, says it,
 # and writes no time directory
@@ -121,5 +152,5 @@ do
 done
 expectError cases/bad "was trained on 2D cases"
 
-rm -rf cases/bad
+rm -rf cases/bad cases/compare
 echo "pitzDaily checks passed"
