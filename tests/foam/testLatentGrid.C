@@ -6,10 +6,15 @@
      \\/     M anipulation  |
 -------------------------------------------------------------------------------
 Description
-    Tests of Foam::latentGrid and Foam::latentGridSampler on tiny real
-    cases made by blockMesh in temporary directories: reproduction of a
-    linear field, convergence on a smooth field, the mask around a hole
-    and outside the domain, 2D detection, and errors on bad entries.
+    Tests of Foam::latentGrid, Foam::latentGridSampler and
+    Foam::latentGridInterpolator on tiny real cases made by blockMesh in
+    temporary directories: reproduction of a linear field, convergence on a
+    smooth field, the mask around a hole and outside the domain, 2D
+    detection, errors on bad entries; grid-to-mesh interpolation and round
+    trips (mesh -> grid -> mesh), boundary conditions of the written-back
+    field, the signed wall distance.
+
+    Serial against decomposed runs: testParallelSampling.sh.
 
 \*---------------------------------------------------------------------------*/
 
@@ -24,14 +29,19 @@ Description
 #include <string>
 
 #include "latentGrid.H"
+#include "latentGridInterpolator.H"
 #include "latentGridSampler.H"
 
 #include "IStringStream.H"
+#include "Pair.H"
 #include "Time.H"
 #include "calculatedFvPatchFields.H"
+#include "fixedValueFvPatchFields.H"
 #include "fvMesh.H"
 #include "mathematicalConstants.H"
 #include "volFields.H"
+#include "wordRes.H"
+#include "zeroGradientFvPatchFields.H"
 
 namespace
 {
@@ -86,9 +96,32 @@ std::string boxMesh(int n, bool empty2D = false)
     return os.str();
 }
 
+//- blockMeshDict of a channel [0,1]^3 with n^3 cells: patches inlet
+//- (x = 0) and outlet (x = 1), the others walls (type wall)
+std::string channelMesh(int n)
+{
+    std::ostringstream os;
+    os  << header("blockMeshDict")
+        << "convertToMeters 1;\n"
+        << "vertices ((0 0 0) (1 0 0) (1 1 0) (0 1 0)"
+           " (0 0 1) (1 0 1) (1 1 1) (0 1 1));\n"
+        << "blocks (hex (0 1 2 3 4 5 6 7) (" << n << ' ' << n << ' ' << n
+        << ") simpleGrading (1 1 1));\n"
+        << "edges ();\n"
+        << "boundary (\n"
+        << "  inlet { type patch; faces ((0 4 7 3)); }\n"
+        << "  outlet { type patch; faces ((1 2 6 5)); }\n"
+        << ");\n"
+        << "defaultPatch { name walls; type wall; }\n";
+    return os.str();
+}
+
 //- blockMeshDict of [0,3]x[0,3]x[0,1] made of 3x3 blocks without the
-//- centre one: a square hole [1,2]x[1,2] through the box
-std::string holeMesh(int n)
+//- centre one: a square hole [1,2]x[1,2] through the box. All walls, or
+//- with channel: a channel along x with patches inlet (x = 0), outlet
+//- (x = 3), walls (y = 0, y = 3, type wall), frontAndBack (z = 0, z = 1)
+//- and hole (type wall)
+std::string holeMesh(int n, bool channel = false)
 {
     std::ostringstream os;
     os  << header("blockMeshDict")
@@ -120,8 +153,75 @@ std::string holeMesh(int n)
                 << n << ' ' << n << ' ' << n << ") simpleGrading (1 1 1)\n";
         }
     }
-    os  << ");\nedges ();\nboundary ();\n"
-        << "defaultPatch { name walls; type wall; }\n";
+    os  << ");\nedges ();\n";
+    if (!channel)
+    {
+        os  << "boundary ();\n"
+            << "defaultPatch { name walls; type wall; }\n";
+        return os.str();
+    }
+
+    // Outward faces of block (i, j), as the faces of a hex
+    auto quad = [](int a, int b, int c, int d)
+    {
+        std::ostringstream q;
+        q   << "    (" << a << ' ' << b << ' ' << c << ' ' << d << ")\n";
+        return q.str();
+    };
+    std::string inlet, outlet, walls, frontAndBack;
+    for (int j = 0; j < 3; ++j)
+    {
+        for (int i = 0; i < 3; ++i)
+        {
+            if (i == 1 && j == 1)
+            {
+                continue;
+            }
+            if (i == 0)
+            {
+                inlet += quad
+                (
+                    v(0, j, 0), v(0, j, 1),
+                    v(0, j+1, 1), v(0, j+1, 0)
+                );
+            }
+            if (i == 2)
+            {
+                outlet += quad
+                (
+                    v(3, j, 0), v(3, j+1, 0),
+                    v(3, j+1, 1), v(3, j, 1)
+                );
+            }
+            if (j == 0)
+            {
+                walls += quad
+                (
+                    v(i, 0, 0), v(i+1, 0, 0),
+                    v(i+1, 0, 1), v(i, 0, 1)
+                );
+            }
+            if (j == 2)
+            {
+                walls += quad
+                (
+                    v(i, 3, 0), v(i, 3, 1),
+                    v(i+1, 3, 1), v(i+1, 3, 0)
+                );
+            }
+            frontAndBack +=
+                quad(v(i, j, 0), v(i, j+1, 0), v(i+1, j+1, 0), v(i+1, j, 0))
+              + quad(v(i, j, 1), v(i+1, j, 1), v(i+1, j+1, 1), v(i, j+1, 1));
+        }
+    }
+    os  << "boundary (\n"
+        << "  inlet { type patch; faces (\n" << inlet << "  ); }\n"
+        << "  outlet { type patch; faces (\n" << outlet << "  ); }\n"
+        << "  walls { type wall; faces (\n" << walls << "  ); }\n"
+        << "  frontAndBack { type patch; faces (\n" << frontAndBack
+        << "  ); }\n"
+        << ");\n"
+        << "defaultPatch { name hole; type wall; }\n";
     return os.str();
 }
 
@@ -278,6 +378,76 @@ scalar relMaxError
         }
     }
     return maxErr/maxRef;
+}
+
+
+//- Max abs error of interpolated values at the cell centres and at the
+//- face centres of all patches against f, and the max abs of f there;
+//- cells and faces where ignore(position) are left out
+template<class Function, class Ignore>
+Pair<scalar> errorOnMesh
+(
+    const latentGridInterpolator& interpolator,
+    const scalarField& gridValues,
+    Function f,
+    Ignore ignore
+)
+{
+    const fvMesh& mesh = interpolator.mesh();
+    scalar maxErr = 0;
+    scalar maxRef = 0;
+    auto compare = [&](const vectorField& x, const scalarField& values)
+    {
+        forAll(x, i)
+        {
+            if (!ignore(x[i]))
+            {
+                maxErr = max(maxErr, mag(values[i] - f(x[i])));
+                maxRef = max(maxRef, mag(f(x[i])));
+            }
+        }
+    };
+    compare(mesh.C(), interpolator.interpolateCells(gridValues));
+    forAll(mesh.boundary(), patchi)
+    {
+        compare
+        (
+            mesh.boundary()[patchi].Cf(),
+            interpolator.interpolatePatch(gridValues, patchi)
+        );
+    }
+    return Pair<scalar>(maxErr, maxRef);
+}
+
+
+//- The max abs error of errorOnMesh relative to the max abs of f, over
+//- every cell and boundary face
+template<class Function>
+scalar relMaxErrorOnMesh
+(
+    const latentGridInterpolator& interpolator,
+    const scalarField& gridValues,
+    Function f
+)
+{
+    const Pair<scalar> e = errorOnMesh
+    (
+        interpolator, gridValues, f, [](const point&) { return false; }
+    );
+    return e.first()/e.second();
+}
+
+
+//- f at the grid points
+template<class Function>
+scalarField atGridPoints(const latentGrid& grid, Function f)
+{
+    scalarField values(grid.nPoints());
+    forAll(values, pointi)
+    {
+        values[pointi] = f(grid.points()[pointi]);
+    }
+    return values;
 }
 
 
@@ -568,6 +738,336 @@ TEST_F(LatentGrid, badEntriesAreFatalIOErrors)
         EXPECT_NE(std::string(e.message()).find("resolution"),
                   std::string::npos) << e.message();
     }
+}
+
+// * * * * * * * * * * * * * Grid -> mesh interpolation * * * * * * * * * * //
+
+TEST_F(LatentGrid, interpolatorIsExactForLinearFields)
+{
+    // Exact grid values of a linear field, every grid point inside:
+    // multilinear interpolation (extrapolation in the half grid spacing
+    // next to the box) is exact at every cell and boundary face centre.
+    // Observed 4.8e-16 (round-off).
+    tinyCase c(boxMesh(7));
+    const latentGrid grid(c.mesh(), gridDict("resolution (5 4 6);"));
+    const latentGridInterpolator interpolator
+    (
+        c.mesh(), grid, scalarField(grid.nPoints(), 1.0)
+    );
+    EXPECT_EQ(interpolator.nNearest(), 0);
+
+    auto f = [](const point& p)
+    {
+        return 1.5 + 2*p.x() - 0.7*p.y() + 0.3*p.z();
+    };
+    const scalar err =
+        relMaxErrorOnMesh(interpolator, atGridPoints(grid, f), f);
+    std::cout << "linear field, exact 5x4x6 grid values to a 7^3 mesh:"
+              << " rel. max error " << err << std::endl;
+    EXPECT_LT(err, 1e-13);
+}
+
+
+TEST_F(LatentGrid, roundTripReproducesLinearField)
+{
+    // mesh -> grid -> mesh on a 2D mesh, where the sampling is exact up to
+    // the tet search tolerances (see detects2D) and the interpolation back
+    // is exact: cells and boundary faces. Observed 3.1e-16.
+    tinyCase c(boxMesh(10, true));
+    const latentGrid grid(c.mesh(), gridDict("resolution (8 6 1);"));
+    const latentGridSampler sampler(c.mesh(), grid);
+    const latentGridInterpolator interpolator(c.mesh(), grid, sampler.mask());
+
+    auto f = [](const point& p) { return 0.5 + p.x() - 2*p.y(); };
+    const tmp<volScalarField> fld(analyticField(c.mesh(), f));
+    const scalar err =
+        relMaxErrorOnMesh(interpolator, sampler.sample(fld())(), f);
+    std::cout << "linear field round trip, 2D 10^2 mesh, 8x6 grid:"
+              << " rel. max error " << err << std::endl;
+    EXPECT_LT(err, 1e-9);
+}
+
+
+TEST_F(LatentGrid, roundTripSmoothFieldConverges)
+{
+    // sin(2 pi x) cos(pi y) on a 2D 40^2 mesh, to grids of 10^2 and 20^2
+    // and back: the interpolation error of the grid dominates, second
+    // order (h^2 |f''|/8 ~ 0.05 for h = 0.1). Observed rel. max errors
+    // 0.0604 and 0.0152 (4.0x for h/2); bound 0.02 on 20^2.
+    auto f = [](const point& p)
+    {
+        const scalar pi = constant::mathematical::pi;
+        return std::sin(2*pi*p.x())*std::cos(pi*p.y());
+    };
+
+    tinyCase c(boxMesh(40, true));
+    const tmp<volScalarField> fld(analyticField(c.mesh(), f));
+    scalar err[2];
+    const int n[2] = {10, 20};
+    for (int i = 0; i < 2; ++i)
+    {
+        const latentGrid grid
+        (
+            c.mesh(),
+            gridDict("resolution (" + std::to_string(n[i]) + ' '
+                   + std::to_string(n[i]) + " 1);")
+        );
+        const latentGridSampler sampler(c.mesh(), grid);
+        const latentGridInterpolator interpolator
+        (
+            c.mesh(), grid, sampler.mask()
+        );
+        err[i] = relMaxErrorOnMesh(interpolator, sampler.sample(fld())(), f);
+        std::cout << "sin(2 pi x) cos(pi y) round trip, 2D 40^2 mesh, "
+                  << n[i] << "^2 grid: rel. max error " << err[i]
+                  << std::endl;
+    }
+    EXPECT_GT(err[0], 3*err[1]);
+    EXPECT_LT(err[1], 0.02);
+}
+
+
+TEST_F(LatentGrid, interpolatorUsesInsideGridPointsOnly)
+{
+    // Hole [1,2]^2 through [0,3]^2 x [0,1]; grid spacing 0.25, points at
+    // odd multiples of 0.125 (none on a face). Exact values of a linear
+    // field at the inside grid points, 1e30 at the outside ones: any
+    // outside point in a stencil would show. Away from the hole (further
+    // than a grid spacing) every corner is inside: exact. Next to it the
+    // renormalised weights of the inside corners are convex, so the error
+    // is at most |grad f| times a grid cell's diagonal (0.530 for the
+    // f below): observed 0.1375.
+    tinyCase c(holeMesh(5));
+    const latentGrid grid(c.mesh(), gridDict("resolution (12 12 4);"));
+    const latentGridSampler sampler(c.mesh(), grid);
+    const scalarField mask(sampler.mask());
+    ASSERT_EQ(sampler.nInside(), (144 - 16)*4);
+
+    const latentGridInterpolator interpolator(c.mesh(), grid, mask);
+    EXPECT_EQ(interpolator.nNearest(), 0);
+
+    auto f = [](const point& p) { return 10 + 0.5*p.x() - 0.5*p.y() + p.z(); };
+    scalarField gridValues(atGridPoints(grid, f));
+    forAll(mask, pointi)
+    {
+        if (mask[pointi] == 0)
+        {
+            gridValues[pointi] = 1e30;
+        }
+    }
+
+    const scalar h = 0.25;
+    auto nearHole = [h](const point& p)
+    {
+        return
+            p.x() > 1 - h && p.x() < 2 + h && p.y() > 1 - h && p.y() < 2 + h;
+    };
+    const Pair<scalar> away =
+        errorOnMesh(interpolator, gridValues, f, nearHole);
+    const Pair<scalar> all = errorOnMesh
+    (
+        interpolator, gridValues, f, [](const point&) { return false; }
+    );
+
+    // |grad f| times the diagonal of a grid cell
+    const scalar bound = std::sqrt(1.5)*std::sqrt(3.0)*h;
+    std::cout << "linear field around a hole, 12x12x4 grid: rel. max error "
+              << away.first()/away.second() << " away from the hole, abs."
+              << " max error " << all.first() << " next to it (bound "
+              << bound << ")" << std::endl;
+    EXPECT_LT(away.first()/away.second(), 1e-13);
+    EXPECT_GT(all.first(), 1e-6);     // the hole does matter
+    EXPECT_LT(all.first(), bound);
+}
+
+
+TEST_F(LatentGrid, nearestInsidePointWithoutInsideCorners)
+{
+    tinyCase c(boxMesh(4));
+    const latentGrid grid(c.mesh(), gridDict("resolution (4 4 4);"));
+
+    // One inside grid point: it is every cell's and face's value, as a
+    // corner (renormalised) or as the nearest inside point
+    scalarField mask(grid.nPoints(), Zero);
+    mask[21] = 1;
+    scalarField gridValues(grid.nPoints(), 1e30);
+    gridValues[21] = 3.25;
+    const latentGridInterpolator interpolator(c.mesh(), grid, mask);
+    EXPECT_GT(interpolator.nNearest(), 0);
+    EXPECT_EQ(max(mag(interpolator.interpolateCells(gridValues) - 3.25)), 0);
+    EXPECT_EQ
+    (
+        max(mag(interpolator.interpolatePatch(gridValues, 0) - 3.25)), 0
+    );
+
+    // No inside point; a grid field of the wrong size
+    EXPECT_THROW
+    (
+        latentGridInterpolator(c.mesh(), grid, scalarField(64, Zero)),
+        error
+    );
+    EXPECT_THROW(interpolator.interpolateCells(scalarField(63, 1.0)), error);
+}
+
+
+TEST_F(LatentGrid, interpolateKeepsFixedValuesAndSetsCalculated)
+{
+    // inlet fixedValue: kept; outlet zeroGradient: the cell values next
+    // to it; walls calculated: the interpolated face values (exact for
+    // the linear field)
+    tinyCase c(channelMesh(6));
+    const fvMesh& mesh = c.mesh();
+    const latentGrid grid(mesh, gridDict("resolution (5 5 5);"));
+    const latentGridSampler sampler(mesh, grid);
+    const latentGridInterpolator interpolator(mesh, grid, sampler.mask());
+
+    const label inlet = mesh.boundaryMesh().findPatchID("inlet");
+    const label outlet = mesh.boundaryMesh().findPatchID("outlet");
+    const label walls = mesh.boundaryMesh().findPatchID("walls");
+    ASSERT_GE(min(inlet, min(outlet, walls)), 0);
+
+    wordList types(mesh.boundary().size());
+    types[inlet] = fixedValueFvPatchScalarField::typeName;
+    types[outlet] = zeroGradientFvPatchScalarField::typeName;
+    types[walls] = calculatedFvPatchScalarField::typeName;
+    volScalarField p
+    (
+        IOobject("p", mesh.time().timeName(), mesh),
+        mesh,
+        dimensionedScalar("p", dimless, 7.0),
+        types
+    );
+
+    auto f = [](const point& x) { return 1 + x.x() + 2*x.y() - x.z(); };
+    const scalarField gridValues(atGridPoints(grid, f));
+    interpolator.interpolate(gridValues, p);
+
+    const scalarField cells(interpolator.interpolateCells(gridValues));
+    EXPECT_EQ(max(mag(p.primitiveField() - cells)), 0);
+    EXPECT_EQ(max(mag(p.boundaryField()[inlet] - 7.0)), 0);
+    EXPECT_EQ
+    (
+        max
+        (
+            mag
+            (
+                p.boundaryField()[outlet]
+              - p.boundaryField()[outlet].patchInternalField()
+            )
+        ),
+        0
+    );
+    const scalarField& wallValues = p.boundaryField()[walls];
+    EXPECT_EQ
+    (
+        max(mag(wallValues - interpolator.interpolatePatch(gridValues, walls))),
+        0
+    );
+    const vectorField& Cf = mesh.boundary()[walls].Cf();
+    forAll(Cf, facei)
+    {
+        EXPECT_NEAR(wallValues[facei], f(Cf[facei]), 1e-12);
+    }
+
+    // A vector field, all calculated
+    volVectorField U
+    (
+        IOobject("U", mesh.time().timeName(), mesh),
+        mesh,
+        dimensionedVector(dimless, Zero),
+        calculatedFvPatchVectorField::typeName
+    );
+    vectorField UGrid(grid.nPoints());
+    forAll(UGrid, pointi)
+    {
+        const point& x = grid.points()[pointi];
+        UGrid[pointi] = vector(f(x), -f(x), 2*x.x());
+    }
+    interpolator.interpolate(UGrid, U);
+    EXPECT_NEAR(U[0].y(), -f(mesh.C()[0]), 1e-12);
+    EXPECT_NEAR(U.boundaryField()[inlet][0].z(), 0, 1e-12);
+}
+
+
+TEST_F(LatentGrid, signedWallDistance)
+{
+    // Channel along x with walls at y = 0 and y = 3 and a hole [1,2]^2
+    // (walls); grid spacing 0.25 x 0.25 x 0.25, every point in the box.
+    // Inside: the distance to the walls and to the square; in the hole:
+    // minus the distance to its sides. Observed max error 0 (nearest
+    // points on planar quads).
+    tinyCase c(holeMesh(4, true));
+    const latentGrid grid(c.mesh(), gridDict("resolution (12 12 4);"));
+    const latentGridSampler sampler(c.mesh(), grid);
+    const scalarField mask(sampler.mask());
+    const scalarField distance(sampler.signedWallDistance());
+
+    label nInside = 0, nHole = 0;
+    scalar maxErr = 0;
+    forAll(distance, pointi)
+    {
+        const point& p = grid.points()[pointi];
+        const bool inHole = p.x() > 1 && p.x() < 2 && p.y() > 1 && p.y() < 2;
+        scalar ref;
+        if (inHole)
+        {
+            ref = -min(min(p.x() - 1, 2 - p.x()), min(p.y() - 1, 2 - p.y()));
+            ++nHole;
+            EXPECT_EQ(mask[pointi], 0.0) << "at " << str(p);
+            EXPECT_LT(distance[pointi], 0) << "at " << str(p);
+        }
+        else
+        {
+            const scalar dx = max(max(1 - p.x(), 0.0), p.x() - 2);
+            const scalar dy = max(max(1 - p.y(), 0.0), p.y() - 2);
+            ref = min(min(p.y(), 3 - p.y()), std::sqrt(dx*dx + dy*dy));
+            ++nInside;
+            EXPECT_EQ(mask[pointi], 1.0) << "at " << str(p);
+            EXPECT_GT(distance[pointi], 0) << "at " << str(p);
+        }
+        maxErr = max(maxErr, mag(distance[pointi] - ref));
+    }
+    std::cout << "signed wall distance, hole channel, 12x12x4 grid: max"
+              << " error " << maxErr << " (" << nInside << " inside, "
+              << nHole << " in the hole)" << std::endl;
+    EXPECT_EQ(nHole, 16*4);
+    EXPECT_EQ(nInside, (144 - 16)*4);
+    EXPECT_LT(maxErr, 1e-12);
+
+    // To the patches named: the inlet plane x = 0
+    const wordRes inlet(1, wordRe("inlet"));
+    const scalarField toInlet(sampler.signedWallDistance(inlet));
+    forAll(toInlet, pointi)
+    {
+        const point& p = grid.points()[pointi];
+        EXPECT_NEAR(toInlet[pointi], (mask[pointi] ? 1 : -1)*p.x(), 1e-12)
+            << "at " << str(p);
+    }
+}
+
+
+TEST_F(LatentGrid, signedWallDistanceWithoutWallIsFatal)
+{
+    std::string dict(boxMesh(3));
+    dict.replace(dict.find("type wall"), 9, "type patch");
+    tinyCase c(dict);
+    const latentGrid grid(c.mesh(), gridDict("resolution (3 3 3);"));
+    const latentGridSampler sampler(c.mesh(), grid);
+
+    try
+    {
+        sampler.signedWallDistance();
+        FAIL() << "no error";
+    }
+    catch (const error& e)
+    {
+        // Names the case and the channel
+        const std::string msg(e.message());
+        EXPECT_NE(msg.find("testFoamLatentGrid."), std::string::npos) << msg;
+        EXPECT_NE(msg.find("wallDistance"), std::string::npos) << msg;
+    }
+    const wordRes inlet(1, wordRe("inlet"));
+    EXPECT_THROW(sampler.signedWallDistance(inlet), error);
 }
 
 

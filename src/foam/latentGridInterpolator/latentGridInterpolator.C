@@ -8,101 +8,243 @@
 
 #include "latentGridInterpolator.H"
 #include "fvMesh.H"
+#include "indexedOctree.H"
+#include "treeDataPoint.H"
 
-// * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
+// * * * * * * * * * * * * * * * Local Functions * * * * * * * * * * * * * * //
 
-void Foam::latentGridInterpolator::makeStencils
-(
-    const latentGrid& grid,
-    const scalarField& mask,
-    const pointField& points,
-    labelListList& corners,
-    scalarListList& weights
-) const
+namespace Foam
 {
-    const labelList& dirs = grid.directions();
-    const labelList shape(grid.shape());
-    const label nDims = dirs.size();
-    const point& lo = grid.bounds().min();
-    const point& hi = grid.bounds().max();
-    const pointField& gridPoints = grid.points();
+namespace
+{
 
-    corners.setSize(points.size());
-    weights.setSize(points.size());
+//- Finds the stencils of points on a latentGrid with a mask
+class latentGridStencil
+{
+    // Private Data
 
-    const label nCorners = 1 << nDims;
-    labelList base(nDims);
-    scalarList frac(nDims);
+        //- The kept directions
+        const labelList& directions_;
 
-    forAll(points, pointi)
-    {
-        const point& p = points[pointi];
+        //- Points per kept direction
+        const labelList shape_;
 
-        // Lower corner and fraction per kept direction; grid points are
-        // cell-centred: x_i = lo + (i + 1/2) delta
-        for (label k = 0; k < nDims; ++k)
+        //- Lower corner of the grid box
+        const point lo_;
+
+        //- Grid spacing per kept direction
+        scalarList h_;
+
+        //- Inside the fluid, per grid point
+        boolList inside_;
+
+        //- Box of the grid, for the octree
+        treeBoundBox bb_;
+
+        //- The grid points inside the fluid, and their indices
+        pointField insidePoints_;
+        labelList insideIndices_;
+
+        //- Octree over insidePoints_, for the nearest inside point; built
+        //- at first use
+        autoPtr<indexedOctree<treeDataPoint>> treePtr_;
+
+        //- Corners of a grid cell (nDims ints: 0 or 1 per direction),
+        //- C order as the grid
+        labelListList cornerBits_;
+
+
+    // Private Member Functions
+
+        //- The nearest inside grid point
+        label nearest(const point& p)
         {
-            const direction d = dirs[k];
-            const label n = shape[k];
-            const scalar delta = (hi[d] - lo[d])/n;
-            const scalar s = min(max((p[d] - lo[d])/delta - 0.5, 0.0), n - 1.0);
-            base[k] = min(label(s), n - 2);
-            frac[k] = s - base[k];
-        }
-
-        labelList& c = corners[pointi];
-        scalarList& w = weights[pointi];
-        c.setSize(nCorners);
-        w.setSize(nCorners);
-        scalar sum = 0;
-        for (label corner = 0; corner < nCorners; ++corner)
-        {
-            label index = 0;
-            scalar weight = 1;
-            for (label k = 0; k < nDims; ++k)
+            if (!treePtr_.valid())
             {
-                const label bit = (corner >> (nDims - 1 - k)) & 1;
-                index = index*shape[k] + base[k] + bit;
-                weight *= bit ? frac[k] : 1 - frac[k];
+                treePtr_.reset
+                (
+                    new indexedOctree<treeDataPoint>
+                    (
+                        treeDataPoint(insidePoints_),
+                        bb_,
+                        10,     // maxLevel
+                        10,     // leafSize
+                        3.0     // duplicity
+                    )
+                );
             }
-            c[corner] = index;
-            w[corner] = weight*mask[index];
-            sum += w[corner];
-        }
-
-        if (sum > SMALL)
-        {
-            for (scalar& wk : w)
-            {
-                wk /= sum;
-            }
-        }
-        else
-        {
-            // No corner in the fluid: the nearest inside grid point
-            label nearest = -1;
-            scalar best = GREAT;
-            forAll(gridPoints, gi)
-            {
-                const scalar d2 = magSqr(gridPoints[gi] - p);
-                if (mask[gi] > 0 && d2 < best)
-                {
-                    best = d2;
-                    nearest = gi;
-                }
-            }
-            if (nearest < 0)
+            const pointIndexHit hit = treePtr_->findNearest(p, GREAT);
+            if (!hit.hit())
             {
                 FatalErrorInFunction
-                    << "No grid point lies inside the fluid of "
-                    << mesh_.time().path() << ": the latent grid misses the"
-                    << " mesh" << exit(FatalError);
+                    << "No inside grid point found near " << p
+                    << abort(FatalError);
             }
-            c = labelList(1, nearest);
-            w = scalarList(1, 1.0);
+            return insideIndices_[hit.index()];
         }
-    }
-}
+
+
+public:
+
+    // Constructors
+
+        latentGridStencil
+        (
+            const fvMesh& mesh,
+            const latentGrid& grid,
+            const scalarField& mask
+        )
+        :
+            directions_(grid.directions()),
+            shape_(grid.shape()),
+            lo_(grid.bounds().min()),
+            h_(directions_.size()),
+            inside_(mask.size(), false),
+            bb_(grid.bounds()),
+            insidePoints_(),
+            insideIndices_(),
+            treePtr_(),
+            cornerBits_(label(1) << directions_.size())
+        {
+            if (mask.size() != grid.nPoints())
+            {
+                FatalErrorInFunction
+                    << "The mask holds " << mask.size() << " values for the "
+                    << grid.nPoints() << " points of the latent grid on "
+                    << mesh.time().path() << exit(FatalError);
+            }
+
+            // Not flat in an empty direction, not degenerate
+            bb_.inflate(1e-4);
+
+            forAll(directions_, k)
+            {
+                const direction d = directions_[k];
+                h_[k] = (grid.bounds().max()[d] - lo_[d])/shape_[k];
+            }
+
+            DynamicList<label> insideIndices(mask.size());
+            forAll(mask, gridi)
+            {
+                inside_[gridi] = mask[gridi] > 0.5;
+                if (inside_[gridi])
+                {
+                    insideIndices.append(gridi);
+                }
+            }
+            insideIndices_.transfer(insideIndices);
+            if (insideIndices_.empty())
+            {
+                FatalErrorInFunction
+                    << "No point of the latent grid lies inside the fluid"
+                    << " of " << mesh.time().path() << " (the mask is 0"
+                    << " everywhere): nothing to interpolate from"
+                    << exit(FatalError);
+            }
+            insidePoints_ = pointField(grid.points(), insideIndices_);
+
+            const label nDims = directions_.size();
+            forAll(cornerBits_, corner)
+            {
+                cornerBits_[corner].setSize(nDims);
+                for (label k = 0; k < nDims; ++k)
+                {
+                    cornerBits_[corner][k] = (corner >> (nDims - 1 - k)) & 1;
+                }
+            }
+        }
+
+
+    // Member Functions
+
+        //- The stencil of point p; true if it is the nearest inside point
+        bool operator()(const point& p, labelList& points, scalarList& weights)
+        {
+            const label nDims = directions_.size();
+
+            // Lower corner and grid coordinate t in [-1/2, 3/2] (the box)
+            // per kept direction
+            labelList i0(nDims);
+            scalarList t(nDims);
+            for (label k = 0; k < nDims; ++k)
+            {
+                const label n = shape_[k];
+                scalar s = (p[directions_[k]] - lo_[directions_[k]])/h_[k];
+                s = min(max(s - 0.5, -0.5), n - 0.5);
+                i0[k] = min(max(label(std::floor(s)), label(0)), n - 2);
+                t[k] = s - i0[k];
+            }
+
+            // The corners, and whether all are inside
+            const label nCorners = cornerBits_.size();
+            labelList corners(nCorners);
+            bool allInside = true;
+            forAll(cornerBits_, corner)
+            {
+                label index = 0;
+                for (label k = 0; k < nDims; ++k)
+                {
+                    index = index*shape_[k] + i0[k] + cornerBits_[corner][k];
+                }
+                corners[corner] = index;
+                allInside = allInside && inside_[index];
+            }
+
+            // Some corners outside: no extrapolation
+            if (!allInside)
+            {
+                for (scalar& tk : t)
+                {
+                    tk = min(max(tk, scalar(0)), scalar(1));
+                }
+            }
+
+            DynamicList<label> stencilPoints(nCorners);
+            DynamicList<scalar> stencilWeights(nCorners);
+            scalar sum = 0;
+            forAll(corners, corner)
+            {
+                if (!inside_[corners[corner]])
+                {
+                    continue;
+                }
+                scalar w = 1;
+                for (label k = 0; k < nDims; ++k)
+                {
+                    w *= cornerBits_[corner][k] ? t[k] : 1 - t[k];
+                }
+                if (w != 0)
+                {
+                    stencilPoints.append(corners[corner]);
+                    stencilWeights.append(w);
+                    sum += w;
+                }
+            }
+
+            // Weights of inside corners are >= 0 unless all are inside
+            // (then they sum to 1): sum > 0 whenever one is nonzero
+            if (sum > VSMALL)
+            {
+                if (!allInside)
+                {
+                    for (scalar& w : stencilWeights)
+                    {
+                        w /= sum;
+                    }
+                }
+                points.transfer(stencilPoints);
+                weights.transfer(stencilWeights);
+                return false;
+            }
+
+            points = labelList(1, nearest(p));
+            weights = scalarList(1, scalar(1));
+            return true;
+        }
+};
+
+} // End anonymous namespace
+} // End namespace Foam
 
 
 // * * * * * * * * * * * * * * * * Constructors  * * * * * * * * * * * * * * //
@@ -116,29 +258,46 @@ Foam::latentGridInterpolator::latentGridInterpolator
 :
     mesh_(mesh),
     nGridPoints_(grid.nPoints()),
-    cellCorners_(),
-    cellWeights_(),
-    patchCorners_(mesh.boundary().size()),
-    patchWeights_(mesh.boundary().size())
+    cellPoints_(mesh.nCells()),
+    cellWeights_(mesh.nCells()),
+    patchPoints_(mesh.boundary().size()),
+    patchWeights_(mesh.boundary().size()),
+    nNearest_(0)
 {
-    if (mask.size() != nGridPoints_)
+    latentGridStencil stencil(mesh_, grid, mask);
+
+    const vectorField& C = mesh_.C();
+    forAll(C, celli)
     {
-        FatalErrorInFunction
-            << "The mask has " << mask.size() << " values for "
-            << nGridPoints_ << " grid points" << exit(FatalError);
+        nNearest_ += stencil(C[celli], cellPoints_[celli], cellWeights_[celli]);
     }
 
-    makeStencils(grid, mask, mesh_.C(), cellCorners_, cellWeights_);
     forAll(mesh_.boundary(), patchi)
     {
-        makeStencils
-        (
-            grid,
-            mask,
-            mesh_.boundary()[patchi].Cf(),
-            patchCorners_[patchi],
-            patchWeights_[patchi]
-        );
+        // Face centres of the fvPatch: none on empty patches
+        const vectorField& Cf = mesh_.boundary()[patchi].Cf();
+        labelListList& points = patchPoints_[patchi];
+        scalarListList& weights = patchWeights_[patchi];
+        points.setSize(Cf.size());
+        weights.setSize(Cf.size());
+        forAll(Cf, facei)
+        {
+            nNearest_ += stencil(Cf[facei], points[facei], weights[facei]);
+        }
+    }
+}
+
+
+// * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
+
+void Foam::latentGridInterpolator::checkGridField(const label size) const
+{
+    if (size != nGridPoints_)
+    {
+        FatalErrorInFunction
+            << "The grid field holds " << size << " values for the "
+            << nGridPoints_ << " points of the latent grid on "
+            << mesh_.time().path() << exit(FatalError);
     }
 }
 

@@ -7,37 +7,34 @@
 \*---------------------------------------------------------------------------*/
 
 #include "latentGridInterpolator.H"
-#include "calculatedFvPatchField.H"
+#include "fvMesh.H"
 #include "volFields.H"
 
 // * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
 
 template<class Type>
-Foam::tmp<Foam::Field<Type>> Foam::latentGridInterpolator::apply
+Foam::tmp<Foam::Field<Type>> Foam::latentGridInterpolator::weightedSum
 (
-    const Field<Type>& gridValues,
-    const labelListList& corners,
-    const scalarListList& weights
+    const labelListList& points,
+    const scalarListList& weights,
+    const Field<Type>& gridValues
 ) const
 {
-    if (gridValues.size() != nGridPoints_)
-    {
-        FatalErrorInFunction
-            << gridValues.size() << " grid values for " << nGridPoints_
-            << " grid points" << exit(FatalError);
-    }
+    checkGridField(gridValues.size());
 
-    auto tresult = tmp<Field<Type>>::New(corners.size(), Zero);
+    auto tresult = tmp<Field<Type>>::New(points.size(), Zero);
     auto& result = tresult.ref();
+
     forAll(result, i)
     {
-        const labelList& c = corners[i];
+        const labelList& pts = points[i];
         const scalarList& w = weights[i];
-        forAll(c, k)
+        forAll(pts, k)
         {
-            result[i] += w[k]*gridValues[c[k]];
+            result[i] += w[k]*gridValues[pts[k]];
         }
     }
+
     return tresult;
 }
 
@@ -50,7 +47,7 @@ Foam::tmp<Foam::Field<Type>> Foam::latentGridInterpolator::interpolateCells
     const Field<Type>& gridValues
 ) const
 {
-    return apply(gridValues, cellCorners_, cellWeights_);
+    return weightedSum(cellPoints_, cellWeights_, gridValues);
 }
 
 
@@ -61,7 +58,15 @@ Foam::tmp<Foam::Field<Type>> Foam::latentGridInterpolator::interpolatePatch
     const label patchi
 ) const
 {
-    return apply(gridValues, patchCorners_[patchi], patchWeights_[patchi]);
+    if (patchi < 0 || patchi >= patchPoints_.size())
+    {
+        FatalErrorInFunction
+            << "No patch " << patchi << " on " << mesh_.time().path()
+            << " (" << patchPoints_.size() << " patches)"
+            << exit(FatalError);
+    }
+
+    return weightedSum(patchPoints_[patchi], patchWeights_[patchi], gridValues);
 }
 
 
@@ -72,18 +77,24 @@ void Foam::latentGridInterpolator::interpolate
     GeometricField<Type, fvPatchField, volMesh>& field
 ) const
 {
+    if (&field.mesh() != &mesh_)
+    {
+        FatalErrorInFunction
+            << "Field " << field.name() << " lives on another mesh than the"
+            << " interpolator's (" << mesh_.time().path() << ')'
+            << exit(FatalError);
+    }
+
     field.primitiveFieldRef() = interpolateCells(gridValues);
 
     auto& bf = field.boundaryFieldRef();
     forAll(bf, patchi)
     {
         fvPatchField<Type>& pf = bf[patchi];
-        if
-        (
-            !pf.fixesValue()
-         && !pf.coupled()
-         && pf.type() == calculatedFvPatchField<Type>::typeName
-        )
+
+        // Calculated patches are assigned (they claim fixesValue() too);
+        // fixed values stay; coupled, empty and others are evaluated
+        if (pf.type() == fvPatchField<Type>::calculatedType())
         {
             pf == interpolatePatch(gridValues, patchi);
         }

@@ -58,56 +58,52 @@ Foam::latentGridSampler::latentGridSampler
 }
 
 
-// * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
+// * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
 
-Foam::tmp<Foam::scalarField> Foam::latentGridSampler::mask() const
-{
-    return tmp<scalarField>::New(mask_);
-}
-
-
-Foam::tmp<Foam::scalarField>
-Foam::latentGridSampler::signedWallDistance() const
+Foam::tmp<Foam::scalarField> Foam::latentGridSampler::signedDistance
+(
+    const labelHashSet& patchIDs,
+    const string& what
+) const
 {
     const polyBoundaryMesh& patches = mesh_.boundaryMesh();
 
-    DynamicList<label> wallFaces;
-    for (const polyPatch& pp : patches)
+    DynamicList<label> faces;
+    for (const label patchi : patchIDs.sortedToc())
     {
-        if (isA<wallPolyPatch>(pp))
+        const polyPatch& pp = patches[patchi];
+        forAll(pp, i)
         {
-            forAll(pp, i)
-            {
-                wallFaces.append(pp.start() + i);
-            }
+            faces.append(pp.start() + i);
         }
     }
-    if (returnReduce(wallFaces.size(), sumOp<label>()) == 0)
+    if (returnReduce(faces.size(), sumOp<label>()) == 0)
     {
         FatalErrorInFunction
-            << "The mesh of " << mesh_.time().path() << " has no wall patch:"
-            << " the wallDistance channel needs one" << exit(FatalError);
+            << "The mesh of " << mesh_.time().globalPath() << " has no "
+            << what << ": the wallDistance channel needs one"
+            << exit(FatalError);
     }
 
-    // Nearest wall face of this processor, then the nearest of all
+    // Nearest face of this processor, then the nearest of all
     auto tresult = tmp<scalarField>::New(points_.size(), GREAT);
     auto& result = tresult.ref();
-    if (wallFaces.size())
+    if (faces.size())
     {
         treeBoundBox bb(mesh_.points());
         bb.inflate(1e-4);
         const indexedOctree<treeDataFace> tree
         (
-            treeDataFace(false, mesh_, wallFaces),
+            treeDataFace(false, mesh_, faces),
             bb,
             8,      // maxLevel
-            10,     // leafsize
+            10,     // leafSize
             3.0     // duplicity
         );
-        const scalar span = sqr(GREAT);
         forAll(points_, pointi)
         {
-            const pointIndexHit hit = tree.findNearest(points_[pointi], span);
+            const pointIndexHit hit =
+                tree.findNearest(points_[pointi], sqr(GREAT));
             if (hit.hit())
             {
                 result[pointi] = mag(hit.hitPoint() - points_[pointi]);
@@ -126,6 +122,47 @@ Foam::latentGridSampler::signedWallDistance() const
     }
 
     return tresult;
+}
+
+
+// * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
+
+Foam::tmp<Foam::scalarField> Foam::latentGridSampler::mask() const
+{
+    return tmp<scalarField>::New(mask_);
+}
+
+
+Foam::tmp<Foam::scalarField>
+Foam::latentGridSampler::signedWallDistance() const
+{
+    labelHashSet walls;
+    forAll(mesh_.boundaryMesh(), patchi)
+    {
+        if (isA<wallPolyPatch>(mesh_.boundaryMesh()[patchi]))
+        {
+            walls.insert(patchi);
+        }
+    }
+    return signedDistance(walls, "wall patch");
+}
+
+
+Foam::tmp<Foam::scalarField>
+Foam::latentGridSampler::signedWallDistance(const wordRes& patchNames) const
+{
+    string what("face on the patches (");
+    forAll(patchNames, i)
+    {
+        what += (i ? " " : "") + patchNames[i];
+    }
+    what += ')';
+
+    return signedDistance
+    (
+        mesh_.boundaryMesh().patchSet(patchNames, false),
+        what
+    );
 }
 
 

@@ -7,6 +7,7 @@
 \*---------------------------------------------------------------------------*/
 
 #include "surrogateChannels.H"
+#include "calculatedFvPatchField.H"
 
 // * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
 
@@ -109,7 +110,10 @@ void Foam::surrogateChannels::bound
     }
     for (fvPatchField<Type>& pf : field.boundaryFieldRef())
     {
-        if (!pf.fixesValue() && !pf.coupled())
+        const bool assignable =
+            pf.type() == calculatedFvPatchField<Type>::typeName
+         || !pf.fixesValue();
+        if (assignable && !pf.coupled())
         {
             Field<Type> values(pf);
             for (Type& v : values)
@@ -200,7 +204,11 @@ void Foam::surrogateChannels::setField
     forAll(bf, patchi)
     {
         fvPatchField<Type>& pf = bf[patchi];
-        if (!pf.fixesValue() && !pf.coupled() && pf.size())
+        // (calculated patches say they fix their value: they take it)
+        const bool assignable =
+            pf.type() == calculatedFvPatchField<Type>::typeName
+         || !pf.fixesValue();
+        if (assignable && !pf.coupled() && pf.size())
         {
             pf == interpolator.interpolatePatch(gridValues, patchi);
         }

@@ -16,6 +16,8 @@
 #         initial residual of Ux differs from the cold start's (1); in
 #         compare mode it writes USurrogate, pSurrogate and their error
 #         fields and logs one row of relative L2 per iteration;
+#       - surrogateFoam -parallel on the decomposed case writes the same
+#         prediction as the serial run (to the digits written);
 #       - bad input ends in an error naming the file or entry: a truncated
 #         model file, a model file that is not one, a case lacking a
 #         parameter entry, a missing modelFile entry, a 3D mesh for the 2D
@@ -104,6 +106,44 @@ done
 [ "$(grep -vc '^#' cases/compare/postProcessing/surrogate/0/relativeL2.dat)" = 5 ] \
     || fail "compare mode did not log 5 rows of relative L2"
 
+# -- Parallel equals serial ------------------------------------------------------
+if command -v mpirun > /dev/null
+then
+    rm -rf cases/parallel
+    mkdir -p cases/parallel
+    cp -r "$test/0" "$test/constant" "$test/system" cases/parallel
+    cat > cases/parallel/system/decomposeParDict <<DICT
+FoamFile { version 2.0; format ascii; class dictionary; object decomposeParDict; }
+numberOfSubdomains 2;
+method simple;
+coeffs { n (2 1 1); }
+DICT
+    (
+        cd cases/parallel \
+     && decomposePar > log.decomposePar 2>&1 \
+     && mpirun --allow-run-as-root --oversubscribe -np 2 surrogateFoam -parallel \
+            > log.surrogateFoam 2>&1 \
+     && reconstructPar -time 1 > log.reconstructPar 2>&1
+    ) || fail "surrogateFoam -parallel failed: $(tail -5 cases/parallel/log.surrogateFoam)"
+    python3 - "$test/1" cases/parallel/1 <<'PY' || fail "parallel prediction differs from serial"
+import re, sys
+def values(path):
+    text = open(path).read()
+    body = text[text.index("internalField"):]
+    body = body[:body.index("boundaryField")]
+    return [float(x) for x in re.findall(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?", body.split("(", 1)[1])]
+worst = 0
+for field in ["U", "p", "k", "epsilon", "nut"]:
+    a, b = values(f"{sys.argv[1]}/{field}"), values(f"{sys.argv[2]}/{field}")
+    assert len(a) == len(b) and len(a) > 0, (field, len(a), len(b))
+    worst = max(worst, max(abs(x - y) for x, y in zip(a, b)))
+print(f"serial vs parallel prediction: max abs difference {worst:g}")
+assert worst == 0
+PY
+else
+    echo "mpirun not found: parallel check skipped"
+fi
+
 # -- Bad input ---------------------------------------------------------------------
 # expectError <case> <fragment of the message> : surrogateFoam fails, says it,
 # and writes no time directory
@@ -152,5 +192,5 @@ do
 done
 expectError cases/bad "was trained on 2D cases"
 
-rm -rf cases/bad cases/compare
+rm -rf cases/bad cases/compare cases/parallel
 echo "pitzDaily checks passed"
