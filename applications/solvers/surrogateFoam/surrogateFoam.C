@@ -196,6 +196,9 @@ scalar compareWith
 
 int main(int argc, char *argv[])
 {
+    // From the start of main: libraries are loaded before it
+    const auto totalStart = Clock::now();
+
     argList::addNote
     (
         "Predict the fields of a case with a trained neural-operator"
@@ -220,8 +223,6 @@ int main(int argc, char *argv[])
 
     #include "setRootCase.H"
     #include "createTime.H"
-
-    const auto totalStart = Clock::now();
 
     const word dictName("surrogateDict");
     #include "setSystemRunTimeDictionaryIO.H"
@@ -385,7 +386,8 @@ int main(int argc, char *argv[])
         }
     }
 
-    Info<< "Total wall time " << secondsSince(totalStart) << " s" << nl << endl;
+    Info<< "Total wall time " << secondsSince(totalStart) << " s (from the"
+        << " start of main)" << nl << endl;
 
     runTime.printExecutionTime(Info);
 
