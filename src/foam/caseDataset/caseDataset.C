@@ -339,8 +339,11 @@ void Foam::caseDataset::appendCase
     {
         sources.append(caseDir/parameter.file());
     }
+    // (the set-up as given: outputTypes is learnt from the first case)
+    dictionary given(spec_);
+    given.remove("outputTypes");
     const std::string key =
-        dictText(spec_) + "\ninputs at " + inputTime + ", outputs at "
+        dictText(given) + "\ninputs at " + inputTime + ", outputs at "
       + outputTime + "\n" + fileStamps(sources);
 
     string name(caseDir.relative(root_));
