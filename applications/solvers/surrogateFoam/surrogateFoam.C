@@ -15,11 +15,13 @@ Description
     Predicts the fields of a case with a neural-operator surrogate trained
     by trainNeuralOperator, in place of running a solver.
 
-    Reads the mesh, the input fields (at the start time) and the
-    parameters the model was trained with, runs the model on the latent
-    grid, and writes the predicted fields as ordinary volFields into a new
-    time directory. Each field takes its boundary conditions from the
-    case's own field at the start time: fixed-value patches keep their
+    Reads the mesh, the input fields and the parameters the model was
+    trained with, runs the model on the latent grid, and writes the
+    predicted fields as ordinary volFields into a new time directory
+    (writeTime). Inputs are read at the case's first time (its initial
+    fields, as in training; controlDict's startFrom is not used). Each
+    field takes its boundary conditions from the case's own field at that
+    first time: fixed-value patches keep their
     values, the others follow the predicted interior. Existing data is
     never overwritten (unless -overwrite); nothing is written when the
     prediction fails.
@@ -63,7 +65,7 @@ Usage
         device    | cpu, cuda or cuda:N                        | word | no  | cpu
         threads   | LibTorch threads per processor (0: cores / processors) | label | no | 0
         precision | inference precision: full, mixed or half   | word | no  | full
-        writeTime | time directory the prediction is written to | scalar | no | startTime + deltaT
+        writeTime | time directory the prediction is written to | scalar | no | first time + deltaT
     \endtable
 
     Output (log): one line per stage with its wall time, then
@@ -87,7 +89,9 @@ See also
 #include "Time.H"
 #include "fvMesh.H"
 #include "IOdictionary.H"
+#include "HashTable.H"
 #include "OFstream.H"
+#include "Tuple2.H"
 #include "volFields.H"
 #include "fvc.H"
 
@@ -229,16 +233,35 @@ int main(int argc, char *argv[])
     Info<< "Reading " << dictIO.objectPath() << nl << endl;
     const IOdictionary dict(dictIO);
 
-    // Times: inputs at the start, prediction at writeTime, reference latest
+    // Times: inputs at the case's first time (whatever startFrom says),
+    // the prediction at writeTime, the reference at the latest time
+    const instantList times(runTime.times());
+    DynamicList<instant> caseTimes;
+    for (const instant& t : times)
+    {
+        if (t.name() != runTime.constant())
+        {
+            caseTimes.append(t);
+        }
+    }
+    if (caseTimes.empty())
+    {
+        FatalErrorInFunction
+            << "Case " << runTime.path() << " has no time directory: its"
+            << " initial fields (e.g. 0/) are the model's inputs"
+            << exit(FatalError);
+    }
+    runTime.setTime(caseTimes.first(), 0);
     const word startTime(runTime.timeName());
+
     const scalar writeValue =
         dict.getOrDefault<scalar>
         (
             "writeTime",
-            runTime.startTime().value() + runTime.deltaTValue()
+            runTime.value() + runTime.deltaTValue()
         );
     const word writeTime(Time::timeName(writeValue));
-    if (writeValue <= runTime.startTime().value())
+    if (writeValue <= runTime.value())
     {
         FatalIOErrorInFunction(dict)
             << "writeTime: " << writeValue << " is not after the start time "
@@ -249,15 +272,8 @@ int main(int argc, char *argv[])
     word referenceTime;
     if (args.found("compare"))
     {
-        const instantList times(runTime.times());
-        for (const instant& t : times)
-        {
-            if (t.name() != "constant")
-            {
-                referenceTime = t.name();
-            }
-        }
-        if (referenceTime.empty() || referenceTime == startTime || referenceTime == writeTime)
+        referenceTime = caseTimes.last().name();
+        if (referenceTime == startTime || referenceTime == writeTime)
         {
             FatalErrorInFunction
                 << "-compare: case " << runTime.path() << " has no solver result"
@@ -349,14 +365,21 @@ int main(int argc, char *argv[])
 
     if (args.found("compare"))
     {
-        DynamicList<Tuple2<word, scalar>> errors;
+        // In the order of the model's outputs
+        HashTable<scalar> error;
         for (const volScalarField& f : scalarFields)
         {
-            errors.append({f.name(), compareWith(f, referenceTime)});
+            error.insert(f.name(), compareWith(f, referenceTime));
         }
         for (const volVectorField& f : vectorFields)
         {
-            errors.append({f.name(), compareWith(f, referenceTime)});
+            error.insert(f.name(), compareWith(f, referenceTime));
+        }
+        List<Tuple2<word, scalar>> errors(model.outputs().size());
+        forAll(errors, i)
+        {
+            const word& name = model.outputs()[i];
+            errors[i] = Tuple2<word, scalar>(name, error[name]);
         }
 
         Info<< "Prediction at " << writeTime << " against the solver result"

@@ -1,0 +1,650 @@
+#!/bin/bash
+#------------------------------------------------------------------------------
+# testSurrogate.sh
+#
+# Description
+#     Tests of surrogateFoam and of the neuralOperator function object on a
+#     tiny family of laminar 2D channel cases (simpleFoam, 40x10 cells,
+#     inlet velocity varied), made and trained on by the check `setup` (a
+#     CTest fixture) in the work directory; every other check works on its
+#     own copy of the held-out case:
+#       writeFields       surrogateFoam -compare (controlDict: startFrom
+#                         latestTime; inputs still read at 0) writes U and p
+#                         to time 1,
+#                         OpenFOAM reads them back, relative L2 printed and
+#                         written to relativeL2.dat, finite; stage wall times
+#       noOverwrite       a second run fails naming the existing field and
+#                         leaves it unchanged; -overwrite replaces it
+#       failureWritesNothing  a field the case lacks (0/p) fails after the
+#                         prediction, and no field is written
+#       compareNoResult   -compare on a case without a solver result fails
+#       truncatedModel, foreignModel, modelFileMissing, parameterMissing,
+#       mesh3D            bad input ends in an error naming the file or entry,
+#                         and no time directory is written
+#       functionObjectPredict, functionObjectCompare, functionObjectInitialise
+#                         the function object loaded from controlDict in
+#                         simpleFoam: <field>Surrogate written at the write
+#                         time; relative L2 logged to postProcessing/ and
+#                         error fields written; the solver's initial fields
+#                         replaced (first Ux residual differs from the cold
+#                         start's)
+#       parallel          surrogateFoam -parallel -compare on 2 processors
+#                         equals the serial prediction (max abs difference
+#                         printed) and relative L2
+#       help              -help lists the options
+#       cleanup           removes the work directory (fixture cleanup)
+#
+# Usage
+#     testSurrogate.sh <build directory> <check>
+#
+#     e.g. testSurrogate.sh build setup; testSurrogate.sh build writeFields
+#
+#     Exit status 77 (CTest SKIP_RETURN_CODE): mpirun absent (parallel), or
+#     the fixture not made (run the check setup first).
+#
+# Environment
+#     NOP_TEST_SURROGATE_DIR  work directory (default:
+#                             <build directory>/tests/foam/testSurrogate)
+#------------------------------------------------------------------------------
+set -u
+
+if [ "$#" -ne 2 ]
+then
+    sed -n '/^# Usage/,/^# Environment/{/^# Environment/d;s/^# \{0,1\}//;p}' "$0"
+    exit 2
+fi
+
+buildDir="$(cd "$1" && pwd -P)"
+check="$2"
+
+export WM_PROJECT_DIR="${WM_PROJECT_DIR:-/usr/share/openfoam}"
+export PATH="$buildDir/applications/utilities/trainNeuralOperator:$buildDir/applications/solvers/surrogateFoam:$PATH"
+# Function objects are loaded by name (libs (nopFunctionObjects);)
+export LD_LIBRARY_PATH="$buildDir/src/foam/functionObjects/neuralOperator${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+work="${NOP_TEST_SURROGATE_DIR:-$buildDir/tests/foam/testSurrogate}"
+family="$work/family"
+model="$family/constant/neuralOperator/channel.nop"
+heldOut="$family/cases/test_0"
+solverTime=40                   # SIMPLE iterations of every variant
+
+fail()
+{
+    echo "FAIL ($check): $*"
+    exit 1
+}
+
+pass()
+{
+    echo "PASS ($check)"
+    exit 0
+}
+
+header()
+{
+    echo "FoamFile { version 2.0; format ascii; class $1; object $2; }"
+}
+
+
+# -- The case family ------------------------------------------------------------
+
+# writeBaseCase <dir>: a 2D channel 2 x 0.5, laminar simpleFoam
+writeBaseCase()
+{
+    local dir="$1"
+    mkdir -p "$dir/0" "$dir/constant" "$dir/system"
+
+    { header dictionary blockMeshDict; cat <<'EOF'
+convertToMeters 1;
+vertices
+(
+    (0 0 0) (2 0 0) (2 0.5 0) (0 0.5 0)
+    (0 0 0.05) (2 0 0.05) (2 0.5 0.05) (0 0.5 0.05)
+);
+blocks ( hex (0 1 2 3 4 5 6 7) (40 10 1) simpleGrading (1 1 1) );
+edges ();
+boundary
+(
+    inlet  { type patch; faces ((0 4 7 3)); }
+    outlet { type patch; faces ((1 2 6 5)); }
+    walls  { type wall;  faces ((0 1 5 4) (3 7 6 2)); }
+    frontAndBack { type empty; faces ((0 3 2 1) (4 5 6 7)); }
+);
+mergePatchPairs ();
+EOF
+    } > "$dir/system/blockMeshDict"
+
+    { header dictionary controlDict; cat <<EOF
+application     simpleFoam;
+startFrom       startTime;
+startTime       0;
+stopAt          endTime;
+endTime         $solverTime;
+deltaT          1;
+writeControl    timeStep;
+writeInterval   $solverTime;
+writeFormat     ascii;
+writePrecision  8;
+runTimeModifiable false;
+EOF
+    } > "$dir/system/controlDict"
+
+    { header dictionary fvSchemes; cat <<'EOF'
+ddtSchemes      { default steadyState; }
+gradSchemes     { default Gauss linear; }
+divSchemes
+{
+    default         none;
+    div(phi,U)      bounded Gauss linearUpwind grad(U);
+    div((nuEff*dev2(T(grad(U))))) Gauss linear;
+}
+laplacianSchemes { default Gauss linear corrected; }
+interpolationSchemes { default linear; }
+snGradSchemes   { default corrected; }
+EOF
+    } > "$dir/system/fvSchemes"
+
+    { header dictionary fvSolution; cat <<'EOF'
+solvers
+{
+    p { solver GAMG; smoother GaussSeidel; tolerance 1e-7; relTol 0.1; }
+    U { solver smoothSolver; smoother symGaussSeidel; tolerance 1e-8; relTol 0.1; }
+}
+SIMPLE
+{
+    nNonOrthogonalCorrectors 0;
+    consistent      yes;
+}
+relaxationFactors { equations { U 0.9; } }
+EOF
+    } > "$dir/system/fvSolution"
+
+    { header dictionary transportProperties; cat <<'EOF'
+transportModel  Newtonian;
+nu              0.01;
+EOF
+    } > "$dir/constant/transportProperties"
+
+    { header dictionary turbulenceProperties; echo "simulationType laminar;"; } \
+        > "$dir/constant/turbulenceProperties"
+
+    { header volVectorField U; cat <<'EOF'
+dimensions      [0 1 -1 0 0 0 0];
+internalField   uniform (0 0 0);
+boundaryField
+{
+    inlet  { type fixedValue; value uniform (1 0 0); }
+    outlet { type zeroGradient; }
+    walls  { type noSlip; }
+    frontAndBack { type empty; }
+}
+EOF
+    } > "$dir/0/U"
+
+    { header volScalarField p; cat <<'EOF'
+dimensions      [0 2 -2 0 0 0 0];
+internalField   uniform 0;
+boundaryField
+{
+    inlet  { type zeroGradient; }
+    outlet { type fixedValue; value uniform 0; }
+    walls  { type zeroGradient; }
+    frontAndBack { type empty; }
+}
+EOF
+    } > "$dir/0/p"
+}
+
+# setUp: variants, solver runs, training; the model file last
+setUp()
+{
+    rm -rf "$work"
+    mkdir -p "$family/system" "$family/cases"
+
+    writeBaseCase "$family/cases/base"
+    (cd "$family/cases/base" && blockMesh > log.blockMesh 2>&1) \
+        || fail "blockMesh failed: $(tail -5 "$family/cases/base/log.blockMesh")"
+
+    local name Ux
+    for variant in train_0:0.5 train_1:1 train_2:2 test_0:1.5
+    do
+        name="${variant%%:*}"
+        Ux="${variant#*:}"
+        cp -r "$family/cases/base" "$family/cases/$name"
+        rm -f "$family/cases/$name/log.blockMesh"
+        foamDictionary -entry boundaryField/inlet/value -set "uniform ($Ux 0 0)" \
+            "$family/cases/$name/0/U" > /dev/null \
+            || fail "foamDictionary could not set the inlet of $name"
+    done
+    rm -rf "$family/cases/base"
+
+    printf '%s\n' train_0 train_1 train_2 test_0 | xargs -P 2 -I{} sh -c \
+        'cd "$0/cases/{}" && simpleFoam > log.simpleFoam 2>&1' "$family" \
+        || fail "simpleFoam failed on a variant: $(tail -5 "$family"/cases/*/log.simpleFoam)"
+
+    { header dictionary controlDict; cat <<'EOF'
+application     trainNeuralOperator;
+startFrom       startTime;
+startTime       0;
+stopAt          endTime;
+endTime         0;
+deltaT          1;
+writeControl    timeStep;
+writeInterval   1;
+EOF
+    } > "$family/system/controlDict"
+
+    { header dictionary neuralOperatorDict; cat <<'EOF'
+model       fno;
+modelFile   "constant/neuralOperator/channel.nop";
+data
+{
+    type        cases;
+    trainCases  ("cases/train_*");
+    testCases   ("cases/test_*");
+    inputs      (mask wallDistance);
+    parameters
+    {
+        Uin { file "0/U"; entry "boundaryField/inlet/value"; component x; }
+    }
+    outputs     (U p);
+    latentGrid  { resolution (32 8 1); }
+}
+fno { modes (8 4); hiddenChannels 8; nLayers 2; }
+training { epochs 3; batchSize 2; threads 1; }
+EOF
+    } > "$family/system/neuralOperatorDict"
+
+    (cd "$family" && trainNeuralOperator > log.trainNeuralOperator 2>&1) \
+        || fail "trainNeuralOperator failed: $(tail -20 "$family/log.trainNeuralOperator")"
+    [ -s "$model" ] || fail "no model file $model"
+}
+
+
+# -- Helpers of the checks ------------------------------------------------------
+
+requireFixture()
+{
+    if [ ! -s "$model" ] || [ ! -d "$heldOut/$solverTime" ]
+    then
+        echo "SKIP ($check): no trained fixture in $work; run the check setup first"
+        exit 77
+    fi
+}
+
+# newCase: a copy of the held-out case (with its solver result) in $caseDir,
+# with system/surrogateDict; removed at exit
+newCase()
+{
+    requireFixture
+    caseDir="$(mktemp -d "$work/$check.XXXXXX")"
+    trap 'rm -rf "$caseDir"' EXIT
+    cp -r "$heldOut/0" "$heldOut/$solverTime" "$heldOut/constant" "$heldOut/system" \
+        "$caseDir"
+    writeSurrogateDict "\"$model\""
+}
+
+# writeSurrogateDict <modelFile value>: system/surrogateDict of $caseDir
+writeSurrogateDict()
+{
+    { header dictionary surrogateDict; cat <<EOF
+modelFile   $1;
+threads     1;
+writeTime   1;
+EOF
+    } > "$caseDir/system/surrogateDict"
+}
+
+# runSurrogate [options]: surrogateFoam in $caseDir, log in $caseDir/log
+runSurrogate()
+{
+    (cd "$caseDir" && surrogateFoam "$@") > "$caseDir/log" 2>&1
+}
+
+# expectError <fragment>...: surrogateFoam (options: $surrogateOptions)
+# fails, the error says each fragment, and no time directory is written
+surrogateOptions=
+expectError()
+{
+    runSurrogate $surrogateOptions && fail "surrogateFoam accepted bad input: $(tail -5 "$caseDir/log")"
+    grep -q "FOAM FATAL" "$caseDir/log" || fail "no OpenFOAM fatal error: $(tail -5 "$caseDir/log")"
+    local fragment
+    for fragment
+    do
+        grep -qF -- "$fragment" "$caseDir/log" \
+            || fail "the error does not say '$fragment': $(grep -A6 'FOAM FATAL' "$caseDir/log")"
+    done
+    [ ! -e "$caseDir/1" ] || fail "time directory 1 written on failure: $(ls "$caseDir/1")"
+    grep -A6 "FOAM FATAL" "$caseDir/log" | grep -v '^$' | sed 's/^/    /'
+}
+
+# appendFunctionObject <mode> [extra entries]: to $caseDir/system/controlDict,
+# with modelFile $foModelFile
+foModelFile="$model"
+appendFunctionObject()
+{
+    cat >> "$caseDir/system/controlDict" <<EOF
+
+functions
+{
+    surrogate
+    {
+        type        neuralOperator;
+        libs        (nopFunctionObjects);
+        modelFile   "$foModelFile";
+        mode        $1;
+        threads     1;
+        ${2:-}
+    }
+}
+EOF
+}
+
+# runSolver <endTime>: simpleFoam in $caseDir from time 0, writing at endTime
+runSolver()
+{
+    rm -rf "$caseDir/$solverTime"
+    foamDictionary -entry endTime -set "$1" "$caseDir/system/controlDict" > /dev/null
+    foamDictionary -entry writeInterval -set "$1" "$caseDir/system/controlDict" > /dev/null
+    (cd "$caseDir" && simpleFoam) > "$caseDir/log.simpleFoam" 2>&1 \
+        || fail "simpleFoam failed: $(grep -A8 'FOAM FATAL' "$caseDir/log.simpleFoam" || tail -8 "$caseDir/log.simpleFoam")"
+}
+
+firstUxResidual()
+{
+    grep -m1 "Solving for Ux" "$1" | sed 's/.*Initial residual = \([^,]*\),.*/\1/'
+}
+
+
+# -- Checks ---------------------------------------------------------------------
+
+case "$check" in
+setup)
+    setUp
+    grep -E "^(Test|Wrote) " "$family/log.trainNeuralOperator" | sed 's/^/    /'
+    pass
+    ;;
+
+cleanup)
+    rm -rf "$work"
+    pass
+    ;;
+
+help)
+    mkdir -p "$work"
+    surrogateFoam -help > "$work/log.help" 2>&1 || fail "-help exit status $?"
+    for option in -compare -overwrite -dict -parallel
+    do
+        grep -q -- "^ *$option" "$work/log.help" || fail "-help does not list $option"
+    done
+    grep -q "surrogateDict" "$work/log.help" || fail "-help does not mention surrogateDict"
+    pass
+    ;;
+
+writeFields)
+    newCase
+    # Inputs come from the first time (0), whatever startFrom says
+    foamDictionary -entry startFrom -set latestTime "$caseDir/system/controlDict" > /dev/null
+    runSurrogate -compare || fail "surrogateFoam -compare failed: $(tail -20 "$caseDir/log")"
+    grep -E "^(Wall time|relative L2|Total wall time)" "$caseDir/log" | sed 's/^/    /'
+    for field in U p
+    do
+        [ -f "$caseDir/1/$field" ] || fail "no 1/$field"
+    done
+    [ "$(ls "$caseDir/1")" = "$(printf 'U\np')" ] \
+        || fail "time 1 holds more than U and p: $(ls "$caseDir/1")"
+    postProcess -case "$caseDir" -time 1 -func 'mag(U)' > "$caseDir/log.postProcess" 2>&1 \
+        || fail "postProcess cannot read the prediction: $(tail -5 "$caseDir/log.postProcess")"
+    [ -f "$caseDir/1/mag(U)" ] || fail "postProcess wrote no mag(U) from the predicted U"
+    foamDictionary -case "$caseDir" -entry internalField -value "$caseDir/1/p" > /dev/null \
+        || fail "foamDictionary cannot read 1/p"
+    # Boundary conditions of the case's own fields, fixed values kept
+    [ "$(foamDictionary -entry boundaryField/inlet/value -value "$caseDir/1/U")" \
+        = "$(foamDictionary -entry boundaryField/inlet/value -value "$caseDir/0/U")" ] \
+        || fail "the inlet value of the prediction is not the case's"
+    [ "$(foamDictionary -entry boundaryField/walls/type -value "$caseDir/1/U")" = noSlip ] \
+        || fail "the walls of the predicted U are not noSlip"
+
+    for stage in "Wall time: load [0-9.e+-]* s, sampling [0-9.e+-]* s, inference [0-9.e+-]* s, write [0-9.e+-]* s" \
+                 "Total wall time [0-9.e+-]* s" \
+                 "relative L2 U = [0-9.e+-]*$" "relative L2 p = [0-9.e+-]*$"
+    do
+        grep -q "^$stage" "$caseDir/log" || fail "no line '$stage'"
+    done
+
+    errors="$caseDir/postProcessing/surrogateFoam/1/relativeL2.dat"
+    [ -f "$errors" ] || fail "no $errors"
+    python3 - "$errors" "$caseDir/log" <<'PY' || fail "bad $errors"
+import math, re, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip() and not l.startswith('#')]
+assert [r[0] for r in rows] == ["U", "p"], rows
+values = {r[0]: float(r[1]) for r in rows}
+assert all(math.isfinite(v) and v >= 0 for v in values.values()), values
+logged = dict(re.findall(r"^relative L2 (\w+) = (\S+)$", open(sys.argv[2]).read(), re.M))
+assert {k: float(v) for k, v in logged.items()} == values, (logged, values)
+print("    relativeL2.dat:", values)
+PY
+    pass
+    ;;
+
+noOverwrite)
+    newCase
+    runSurrogate || fail "surrogateFoam failed: $(tail -20 "$caseDir/log")"
+    before="$(md5sum "$caseDir/1/U" "$caseDir/1/p")"
+    runSurrogate && fail "a second run overwrote time 1 without -overwrite"
+    grep -q '1/U"* exists' "$caseDir/log" \
+        || fail "the refusal does not name 1/U: $(grep -A6 'FOAM FATAL' "$caseDir/log")"
+    grep -A4 "FOAM FATAL" "$caseDir/log" | grep -v '^$' | sed 's/^/    /'
+    [ "$(md5sum "$caseDir/1/U" "$caseDir/1/p")" = "$before" ] || fail "time 1 changed"
+
+    echo "modified" > "$caseDir/1/p"
+    runSurrogate -overwrite || fail "-overwrite failed: $(tail -20 "$caseDir/log")"
+    foamDictionary -entry internalField -value "$caseDir/1/p" > /dev/null \
+        || fail "-overwrite did not rewrite 1/p"
+    pass
+    ;;
+
+failureWritesNothing)
+    newCase
+    rm "$caseDir/0/p"
+    expectError "p" "time 0"
+    grep -q "^Wall time" "$caseDir/log" && fail "reached the write stage"
+    pass
+    ;;
+
+compareNoResult)
+    newCase
+    rm -rf "$caseDir/$solverTime"
+    surrogateOptions=-compare
+    expectError "-compare" "no solver result"
+    pass
+    ;;
+
+truncatedModel)
+    newCase
+    head -c 1000 "$model" > "$caseDir/truncated.nop"
+    writeSurrogateDict '"truncated.nop"'
+    expectError "modelFile" "truncated.nop" "truncated"
+    pass
+    ;;
+
+foreignModel)
+    newCase
+    echo "not a model" > "$caseDir/foreign.nop"
+    writeSurrogateDict '"foreign.nop"'
+    expectError "modelFile" "foreign.nop" "not a neural-operator model file"
+    pass
+    ;;
+
+modelFileMissing)
+    newCase
+    sed -i '/^modelFile/d' "$caseDir/system/surrogateDict"
+    expectError "modelFile" "surrogateDict"
+    pass
+    ;;
+
+parameterMissing)
+    newCase
+    # A zero-gradient inlet has no value entry; 0/U stays a valid field
+    foamDictionary -entry boundaryField/inlet -set "{ type zeroGradient; }" \
+        "$caseDir/0/U" > /dev/null
+    expectError "0/U" "boundaryField/inlet/value"
+    pass
+    ;;
+
+mesh3D)
+    newCase
+    # front and back become walls: the mesh is 3D (1 cell thick)
+    sed -i 's/type\( *\)empty;/type\1wall;/' "$caseDir/constant/polyMesh/boundary"
+    for field in "$caseDir"/0/*
+    do
+        sed -i 's/type\( *\)empty;/type\1zeroGradient;/' "$field"
+    done
+    expectError "modelFile" "trained on 2D cases" "3D"
+    pass
+    ;;
+
+functionObjectPredict)
+    newCase
+    # modelFile relative to the case
+    mkdir -p "$caseDir/constant/neuralOperator"
+    cp "$model" "$caseDir/constant/neuralOperator/"
+    foModelFile="constant/neuralOperator/$(basename "$model")"
+    appendFunctionObject predict
+    runSolver 3
+    grep -q "neuralOperator surrogate: model" "$caseDir/log.simpleFoam" \
+        || fail "the function object was not loaded: $(grep -i -B2 -A6 'surrogate\|warn' "$caseDir/log.simpleFoam" | head -20)"
+    for field in USurrogate pSurrogate
+    do
+        [ -f "$caseDir/3/$field" ] || fail "predict mode wrote no 3/$field"
+    done
+    [ ! -e "$caseDir/3/USurrogateError" ] || fail "predict mode wrote error fields"
+    foamDictionary -entry internalField -value "$caseDir/3/USurrogate" > /dev/null \
+        || fail "3/USurrogate unreadable"
+    # The same prediction as surrogateFoam's
+    runSurrogate || fail "surrogateFoam failed: $(tail -20 "$caseDir/log")"
+    python3 - "$caseDir" <<'PY' || fail "the function object's prediction differs from surrogateFoam's"
+import re, sys
+def values(path):
+    text = open(path).read()
+    body = text[text.index("internalField"):text.index("boundaryField")]
+    return [float(x) for x in re.findall(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?", body.split("(", 2)[-1])]
+for f in ("U", "p"):
+    a, b = values(f"{sys.argv[1]}/3/{f}Surrogate"), values(f"{sys.argv[1]}/1/{f}")
+    assert len(a) == len(b) > 0, (f, len(a), len(b))
+    d = max(abs(x - y) for x, y in zip(a, b))
+    print(f"    {f}Surrogate vs surrogateFoam: max abs difference {d:g}")
+    assert d <= 1e-5*max(1, max(abs(y) for y in b)), d
+PY
+    pass
+    ;;
+
+functionObjectCompare)
+    newCase
+    appendFunctionObject compare "fields (U);"
+    runSolver 3
+    dat="$caseDir/postProcessing/surrogate/0/relativeL2.dat"
+    [ -f "$dat" ] || fail "compare mode wrote no $dat"
+    [ "$(grep -vc '^#' "$dat")" = 3 ] || fail "compare mode did not log 3 rows: $(cat "$dat")"
+    python3 - "$dat" <<'PY' || fail "bad rows in $dat"
+import math, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip() and not l.startswith('#')]
+assert all(len(r) == 2 and math.isfinite(float(r[1])) and float(r[1]) >= 0 for r in rows), rows
+print("    relativeL2.dat rows:", rows)
+PY
+    for field in USurrogate USurrogateError
+    do
+        [ -f "$caseDir/3/$field" ] || fail "compare mode wrote no 3/$field"
+    done
+    [ ! -e "$caseDir/3/pSurrogate" ] || fail "fields (U) wrote pSurrogate"
+    grep -q "neuralOperator surrogate relative L2: U " "$caseDir/log.simpleFoam" \
+        || fail "no relative L2 in the solver's log"
+    pass
+    ;;
+
+functionObjectInitialise)
+    newCase
+    runSolver 1
+    cold="$(firstUxResidual "$caseDir/log.simpleFoam")"
+    coldU="$(foamDictionary -entry internalField -value "$caseDir/1/U" | md5sum)"
+    rm -rf "$caseDir/1"
+    appendFunctionObject initialise
+    runSolver 1
+    grep -q "neuralOperator surrogate: initialised 3(U p phi) from the surrogate" \
+        "$caseDir/log.simpleFoam" \
+        || fail "the fields were not initialised: $(grep -A3 'surrogate' "$caseDir/log.simpleFoam")"
+    warm="$(firstUxResidual "$caseDir/log.simpleFoam")"
+    echo "    first Ux initial residual: cold start $cold, from the surrogate $warm"
+    [ "$cold" = 1 ] || fail "cold start: the first Ux residual is $cold, not 1"
+    [ "$warm" != 1 ] && [ -n "$warm" ] \
+        || fail "the solver did not start from the prediction (first Ux residual $warm)"
+    [ "$(foamDictionary -entry internalField -value "$caseDir/1/U" | md5sum)" != "$coldU" ] \
+        || fail "U after one iteration is that of the cold start"
+    # The initial fields on disk are untouched
+    cmp -s "$caseDir/0/U" "$heldOut/0/U" || fail "0/U was changed on disk"
+    pass
+    ;;
+
+parallel)
+    command -v mpirun > /dev/null || { echo "SKIP ($check): mpirun not found"; exit 77; }
+    newCase
+    cp -r "$caseDir" "$caseDir.serial"
+    trap 'rm -rf "$caseDir" "$caseDir.serial"' EXIT
+    (cd "$caseDir.serial" && surrogateFoam -compare > log 2>&1) \
+        || fail "serial surrogateFoam failed: $(tail -20 "$caseDir.serial/log")"
+
+    { header dictionary decomposeParDict; cat <<'EOF'
+numberOfSubdomains 2;
+method          simple;
+coeffs          { n (2 1 1); }
+EOF
+    } > "$caseDir/system/decomposeParDict"
+    (cd "$caseDir" && decomposePar -time "0,$solverTime" > log.decomposePar 2>&1) \
+        || fail "decomposePar failed: $(tail -5 "$caseDir/log.decomposePar")"
+    (cd "$caseDir" && mpirun --allow-run-as-root --oversubscribe -np 2 \
+        surrogateFoam -parallel -compare > log 2>&1) \
+        || fail "surrogateFoam -parallel failed: $(tail -20 "$caseDir/log")"
+    grep -q "^nProcs *: 2" "$caseDir/log" || fail "not a parallel run: $(head -30 "$caseDir/log")"
+    [ ! -e "$caseDir/1" ] || fail "the parallel run wrote to the undecomposed case"
+    for proc in 0 1
+    do
+        [ -f "$caseDir/processor$proc/1/U" ] || fail "no processor$proc/1/U"
+    done
+    (cd "$caseDir" && reconstructPar -time 1 > log.reconstructPar 2>&1) \
+        || fail "reconstructPar failed: $(tail -5 "$caseDir/log.reconstructPar")"
+    python3 - "$caseDir.serial/1" "$caseDir/1" "$caseDir.serial/log" "$caseDir/log" \
+        <<'PY' || fail "parallel prediction differs from serial"
+import re, sys
+def values(path):
+    text = open(path).read()
+    body = text[text.index("internalField"):text.index("boundaryField")]
+    return [float(x) for x in re.findall(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?", body.split("(", 2)[-1])]
+worst = 0
+for field in ("U", "p"):
+    a, b = values(f"{sys.argv[1]}/{field}"), values(f"{sys.argv[2]}/{field}")
+    assert len(a) == len(b) > 0, (field, len(a), len(b))
+    d = max(abs(x - y) for x, y in zip(a, b))
+    print(f"    serial vs parallel {field}: max abs difference {d:g}")
+    worst = max(worst, d)
+assert worst <= 1e-6, worst
+# relative L2 (reduced over the processors)
+l2 = [dict(re.findall(r"^relative L2 (\w+) = (\S+)$", open(f).read(), re.M))
+      for f in sys.argv[3:5]]
+assert l2[0].keys() == l2[1].keys() == {"U", "p"}, l2
+for f in l2[0]:
+    a, b = float(l2[0][f]), float(l2[1][f])
+    print(f"    relative L2 {f}: serial {a:g}, parallel {b:g}")
+    assert abs(a - b) <= 1e-6*max(a, 1e-12), (f, a, b)
+PY
+    [ -f "$caseDir/postProcessing/surrogateFoam/1/relativeL2.dat" ] \
+        || fail "-parallel -compare wrote no postProcessing/surrogateFoam/1/relativeL2.dat"
+    pass
+    ;;
+
+*)
+    echo "unknown check '$check'"
+    exit 2
+    ;;
+esac
+
+#------------------------------------------------------------------------------
