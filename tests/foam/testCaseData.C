@@ -10,7 +10,9 @@ Description
     made in a temporary directory (blockMesh boxes with hand-written
     fields): every form of parameter entry, errors naming file and entry,
     sampled channels, the cache (hit while the files are unchanged,
-    resampled when one changes) and errors for a missing field or time.
+    resampled when one changes), errors for a missing field or time, and
+    the floor of positive outputs recorded from the cases and applied by
+    surrogateChannels::setField.
 
 \*---------------------------------------------------------------------------*/
 
@@ -24,7 +26,11 @@ Description
 
 #include "caseDataset.H"
 #include "caseParameter.H"
+#include "surrogateChannels.H"
 
+#include "fvMesh.H"
+#include "Time.H"
+#include "volFields.H"
 #include "IStringStream.H"
 
 namespace
@@ -264,15 +270,71 @@ TEST_F(CaseData, SamplesChannelsAndCachesThem)
     }
     EXPECT_EQ(cases.spec().subDict("outputTypes").get<word>("U"), "volVectorField");
 
-    // Cached: the same arrays again; a changed field is resampled
+    // p is positive in every case (2, 4, 3): its floor is 1e-3 of the
+    // smallest; U is a vector, never floored
+    const dictionary& floors = cases.spec().subDict("outputFloors");
+    EXPECT_DOUBLE_EQ(floors.get<scalar>("p"), 2e-3);
+    EXPECT_FALSE(floors.found("U"));
+
+    // Cached: the same arrays again (and floors); a changed field is resampled
     EXPECT_TRUE(fs::exists(root_/"cache"/"train_1.samples"));
     caseDataset again(dict, root(), cache);
     EXPECT_EQ(again.sample().train.outputs, data.train.outputs);
+    EXPECT_EQ(again.spec().subDict("outputFloors"), floors);
 
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     makeCase(root_/"train_1", 5, 3);
     caseDataset changed(dict, root(), cache);
     EXPECT_FLOAT_EQ(changed.sample().train.outputs[3*points], 5.f);
+
+    // A case with negative p: p has no floor
+    makeCase(root_/"test_0", -1, 2);
+    caseDataset signedP(dict, root(), cache);
+    signedP.sample();
+    EXPECT_FALSE(signedP.spec().subDict("outputFloors").found("p"));
+}
+
+
+TEST_F(CaseData, PredictedFieldsAreFlooredByTheTrainingData)
+{
+    makeCase(root_/"train_0", 2, 1);
+    makeCase(root_/"test_0", 3, 2);
+    const dictionary dict(dictOf(dataDict));
+    caseDataset cases(dict, root(), fileName());
+    cases.sample();
+
+    Time runTime(root(), "test_0", "system", "constant", false, false);
+    runTime.setTime(instant(1, "1"), 0);
+    fvMesh mesh
+    (
+        IOobject(polyMesh::defaultRegion, runTime.timeName(), runTime, IOobject::MUST_READ)
+    );
+    // The field to set holds positive values (3): they must not matter
+    volScalarField p
+    (
+        IOobject("p", runTime.timeName(), mesh, IOobject::MUST_READ),
+        mesh
+    );
+
+    // Outputs p U.x U.y on the 4x6 grid; p predicted -1 everywhere
+    const label points = 24;
+    std::vector<float> y(3*points, 0.f);
+    std::fill(y.begin(), y.begin() + points, -1.f);
+
+    surrogateChannels floored(mesh, cases.spec());
+    floored.setField(y, "p", p);
+    EXPECT_DOUBLE_EQ(gMin(p.primitiveField()), 2e-3);
+    EXPECT_DOUBLE_EQ(gMax(p.primitiveField()), 2e-3);
+
+    // Without a floor recorded (p not positive in training) the prediction
+    // stands, whatever the values the field held before
+    dictionary spec(cases.spec());
+    spec.set("outputFloors", dictionary());
+    p.primitiveFieldRef() = 3;
+    surrogateChannels unfloored(mesh, spec);
+    unfloored.setField(y, "p", p);
+    EXPECT_NEAR(gMax(p.primitiveField()), -1, 1e-6);
+    EXPECT_NEAR(gMin(p.primitiveField()), -1, 1e-6);
 }
 
 

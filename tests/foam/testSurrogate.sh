@@ -28,6 +28,9 @@
 #                         error fields written; the solver's initial fields
 #                         replaced (first Ux residual differs from the cold
 #                         start's)
+#       functionObjectParallel  the function object (predict) in simpleFoam
+#                         -parallel on 2 processors: the reconstructed
+#                         <field>Surrogate equal serial surrogateFoam's
 #       parallel          surrogateFoam -parallel -compare on 2 processors
 #                         equals the serial prediction (max abs difference
 #                         printed) and relative L2
@@ -638,6 +641,49 @@ for f in l2[0]:
 PY
     [ -f "$caseDir/postProcessing/surrogateFoam/1/relativeL2.dat" ] \
         || fail "-parallel -compare wrote no postProcessing/surrogateFoam/1/relativeL2.dat"
+    pass
+    ;;
+
+functionObjectParallel)
+    command -v mpirun > /dev/null || { echo "SKIP ($check): mpirun not found"; exit 77; }
+    newCase
+    runSurrogate || fail "surrogateFoam failed: $(tail -20 "$caseDir/log")"
+    appendFunctionObject predict
+    rm -rf "$caseDir/$solverTime"
+    for entry in endTime writeInterval
+    do
+        foamDictionary -entry $entry -set 2 "$caseDir/system/controlDict" > /dev/null
+    done
+    { header dictionary decomposeParDict; cat <<'EOF'
+numberOfSubdomains 2;
+method          simple;
+coeffs          { n (2 1 1); }
+EOF
+    } > "$caseDir/system/decomposeParDict"
+    (cd "$caseDir" && decomposePar > log.decomposePar 2>&1) \
+        || fail "decomposePar failed: $(tail -5 "$caseDir/log.decomposePar")"
+    (cd "$caseDir" && mpirun --allow-run-as-root --oversubscribe -np 2 \
+        simpleFoam -parallel > log.simpleFoam 2>&1) \
+        || fail "simpleFoam -parallel failed: $(grep -A8 'FOAM FATAL' "$caseDir/log.simpleFoam" || tail -8 "$caseDir/log.simpleFoam")"
+    grep -q "neuralOperator surrogate: model" "$caseDir/log.simpleFoam" \
+        || fail "the function object was not loaded in the parallel run"
+    (cd "$caseDir" && reconstructPar -time 2 -fields '(USurrogate pSurrogate)' \
+        > log.reconstructPar 2>&1) \
+        || fail "reconstructPar failed: $(tail -5 "$caseDir/log.reconstructPar")"
+    # Decomposed, the function object predicts what serial surrogateFoam does
+    python3 - "$caseDir" <<'PY' || fail "the parallel function object's prediction differs from serial surrogateFoam's"
+import re, sys
+def values(path):
+    text = open(path).read()
+    body = text[text.index("internalField"):text.index("boundaryField")]
+    return [float(x) for x in re.findall(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?", body.split("(", 2)[-1])]
+for f in ("U", "p"):
+    a, b = values(f"{sys.argv[1]}/2/{f}Surrogate"), values(f"{sys.argv[1]}/1/{f}")
+    assert len(a) == len(b) > 0, (f, len(a), len(b))
+    d = max(abs(x - y) for x, y in zip(a, b))
+    print(f"    parallel {f}Surrogate vs serial surrogateFoam: max abs difference {d:g}")
+    assert d <= 1e-6*max(1, max(abs(y) for y in b)), d
+PY
     pass
     ;;
 

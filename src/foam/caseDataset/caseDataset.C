@@ -31,7 +31,7 @@ using namespace Foam;
 //- Entries of the data dictionary that are not the channels' set-up
 const wordList datasetKeywords({"type", "trainCases", "testCases", "time", "cache"});
 
-constexpr char cacheMagic[8] = {'N', 'O', 'P', 'C', 'A', 'S', 'E', '1'};
+constexpr char cacheMagic[8] = {'N', 'O', 'P', 'C', 'A', 'S', 'E', '2'};
 
 
 //- Names, sizes and modification times of the files under the given
@@ -339,9 +339,10 @@ void Foam::caseDataset::appendCase
     {
         sources.append(caseDir/parameter.file());
     }
-    // (the set-up as given: outputTypes is learnt from the first case)
+    // (the set-up as given: outputTypes and outputFloors are learnt)
     dictionary given(spec_);
     given.remove("outputTypes");
+    given.remove("outputFloors");
     const std::string key =
         dictText(given) + "\ninputs at " + inputTime + ", outputs at "
       + outputTime + "\n" + fileStamps(sources);
@@ -383,6 +384,7 @@ void Foam::caseDataset::appendCase
         meta.add("outputChannels", channels.outputChannelNames());
         meta.add("outputTypes", channels.spec().subDict("outputTypes"));
         meta.add("grid", labelList(channels.grid().shape()));
+        meta.add("outputMinima", channels.outputMinima(outputTime));
         sampled.meta = dictText(meta);
 
         channels.appendInputs(inputTime, sampled.inputs);
@@ -402,6 +404,20 @@ void Foam::caseDataset::appendCase
         outputChannels_ = meta.get<wordList>("outputChannels");
     }
     const labelList grid(meta.get<labelList>("grid"));
+    const dictionary& minima = meta.subDict("outputMinima");
+    for (const entry& e : minima)
+    {
+        const scalar smallest = minima.get<scalar>(e.keyword());
+        auto iter = outputMinima_.find(e.keyword());
+        if (iter.found())
+        {
+            *iter = min(*iter, smallest);
+        }
+        else
+        {
+            outputMinima_.insert(e.keyword(), smallest);
+        }
+    }
 
     if (!spec_.found("outputTypes"))
     {
@@ -495,6 +511,19 @@ nop::ArrayDatasets Foam::caseDataset::sample()
     data.inputNames.assign(inputChannels_.begin(), inputChannels_.end());
     data.outputNames.assign(outputChannels_.begin(), outputChannels_.end());
     data.maskChannel = inputChannels_.find(surrogateChannels::maskName);
+
+    // A scalar output positive in every case (k, epsilon, nut...) is kept
+    // positive in predictions, so that the solver's models (sqrt(k), wall
+    // functions) see valid values
+    dictionary floors;
+    for (const word& name : outputMinima_.sortedToc())
+    {
+        if (outputMinima_[name] > 0)
+        {
+            floors.add(name, 1e-3*outputMinima_[name]);
+        }
+    }
+    spec_.set("outputFloors", floors);
 
     return data;
 }

@@ -268,4 +268,25 @@ void Foam::surrogateChannels::appendOutputs
 }
 
 
+Foam::dictionary Foam::surrogateChannels::outputMinima
+(
+    const word& timeName
+) const
+{
+    dictionary minima;
+    for (const word& output : outputs_)
+    {
+        if (outputType(output) == volScalarField::typeName)
+        {
+            minima.add
+            (
+                output,
+                gMin(lookupOrRead<scalar>(output, timeName)().primitiveField())
+            );
+        }
+    }
+    return minima;
+}
+
+
 // ************************************************************************* //

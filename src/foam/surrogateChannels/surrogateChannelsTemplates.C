@@ -82,22 +82,6 @@ void Foam::surrogateChannels::appendGridValues
 
 
 template<class Type>
-Foam::scalar Foam::surrogateChannels::boundedBelow
-(
-    const GeometricField<Type, fvPatchField, volMesh>& field
-)
-{
-    scalar smallest = GREAT;
-    for (const Type& v : field.primitiveField())
-    {
-        smallest = min(smallest, component(v, 0));
-    }
-    reduce(smallest, minOp<scalar>());
-    return smallest > 0 && smallest < GREAT ? 1e-3*smallest : -1;
-}
-
-
-template<class Type>
 void Foam::surrogateChannels::bound
 (
     GeometricField<Type, fvPatchField, volMesh>& field,
@@ -193,11 +177,15 @@ void Foam::surrogateChannels::setField
     // face values without evaluating their condition (wall functions and
     // the like need the solver's models; the solver evaluates them when it
     // reads or uses the field). Coupled patches are left to the solver.
-    // A positive field (k, epsilon, nut...) stays positive: the prediction
-    // is bounded below by a fraction of the field's smallest value, so the
-    // solver's models (sqrt(k), wall functions) see valid values
-    const scalar positiveFloor =
-        pTraits<Type>::nComponents == 1 ? boundedBelow(field) : -1;
+    // A field positive in every training case stays positive: the floor
+    // recorded with the model (a property of the training data, not of
+    // the field's current values)
+    scalar positiveFloor = -1;
+    const dictionary* floorsPtr = spec_.findDict("outputFloors");
+    if (pTraits<Type>::nComponents == 1 && floorsPtr)
+    {
+        floorsPtr->readIfPresent(output, positiveFloor);
+    }
 
     field.primitiveFieldRef() = interpolator.interpolateCells(gridValues);
     auto& bf = field.boundaryFieldRef();
