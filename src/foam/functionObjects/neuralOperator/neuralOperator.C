@@ -69,13 +69,29 @@ void Foam::functionObjects::neuralOperator::initialiseFields()
         }
     }
 
-    // The first iteration sees the predicted velocity
+    // The first iteration sees the predicted velocity: the flux from it,
+    // volumetric or (compressible solvers) mass flux with the solver's rho
     const volVectorField* UPtr = mesh_.findObject<volVectorField>("U");
     surfaceScalarField* phiPtr = mesh_.getObjectPtr<surfaceScalarField>("phi");
+    const volScalarField* rhoPtr = mesh_.findObject<volScalarField>("rho");
     if (done.found("U") && UPtr && phiPtr)
     {
-        *phiPtr = fvc::flux(*UPtr);
-        done.append("phi");
+        if (phiPtr->dimensions() == dimVelocity*dimArea)
+        {
+            *phiPtr = fvc::flux(*UPtr);
+            done.append("phi");
+        }
+        else if (rhoPtr && phiPtr->dimensions() == dimDensity*dimVelocity*dimArea)
+        {
+            *phiPtr = fvc::flux((*rhoPtr)*(*UPtr));
+            done.append("phi");
+        }
+        else
+        {
+            WarningInFunction
+                << "phi " << phiPtr->dimensions() << " is neither a volumetric"
+                << " nor (with rho) a mass flux: not recomputed from U" << endl;
+        }
     }
 
     Log << type() << " " << name() << ": initialised " << done
