@@ -236,6 +236,47 @@ TEST_F(CaseData, ParametersOfEveryForm)
 }
 
 
+TEST_F(CaseData, ParametersThroughIncludesAndMacros)
+{
+    // As in OpenFOAM's motorBike tutorial: the inlet velocity in an
+    // included file, the patch values through $macros
+    const fs::path dir = root_/"case";
+    writeFile
+    (
+        dir/"0"/"include"/"initialConditions",
+        "flowVelocity (20 0 0);\npressure 0;\n"
+    );
+    writeFile
+    (
+        dir/"0"/"include"/"fixedInlet",
+        "inlet { type fixedValue; value $internalField; }\n"
+    );
+    writeFile
+    (
+        dir/"0"/"U",
+        foamHeader("volVectorField", "U")
+      + "#include \"include/initialConditions\"\n"
+        "internalField uniform $flowVelocity;\n"
+        "boundaryField { #include \"include/fixedInlet\" }\n"
+    );
+    const fileName caseDir(dir.string());
+    const auto value = [&](const std::string& text)
+    {
+        return caseParameter(dictOf(text)).value(caseDir);
+    };
+
+    EXPECT_DOUBLE_EQ
+    (
+        value("file \"0/U\"; entry \"boundaryField/inlet/value\"; component x;"), 20
+    );
+    EXPECT_DOUBLE_EQ(value("file \"0/U\"; entry internalField; component x;"), 20);
+    EXPECT_DOUBLE_EQ
+    (
+        value("file \"0/include/initialConditions\"; entry flowVelocity; component x;"),
+        20
+    );
+}
+
 TEST_F(CaseData, SamplesChannelsAndCachesThem)
 {
     makeCase(root_/"train_0", 2, 1);
@@ -367,6 +408,15 @@ TEST_F(CaseData, MissingFieldsTimesAndCasesAreNamed)
     });
     EXPECT_NE(message.find("no solution"), std::string::npos) << message;
     EXPECT_NE(message.find("train_0"), std::string::npos) << message;
+
+    // ... because it was run decomposed: reconstructPar is named
+    fs::create_directories(root_/"train_0"/"processor0"/"1");
+    message = errorOf([&]
+    {
+        caseDataset(dictOf(dataDict), root(), noCache).sample();
+    });
+    EXPECT_NE(message.find("reconstructPar"), std::string::npos) << message;
+    fs::remove_all(root_/"train_0"/"processor0");
 
     // A time that does not exist
     makeCase(root_/"train_0", 2, 1);

@@ -323,9 +323,17 @@ void Foam::caseDataset::appendCase
     }
     if (outputTime == inputTime)
     {
+        // A decomposed run keeps its solution in processor*/
+        const bool decomposed = isDir(caseDir/"processor0");
         FatalIOErrorInFunction(dict_)
             << "Case " << caseDir << " has no solution: its only time is "
-            << inputTime << " (run the solver first)" << exit(FatalIOError);
+            << inputTime
+            << (
+                   decomposed
+                 ? " (it is decomposed: run reconstructPar first)"
+                 : " (run the solver first)"
+               )
+            << exit(FatalIOError);
     }
 
     // Cache key: the set-up, the times and every file the arrays come from
