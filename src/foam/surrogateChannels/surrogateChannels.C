@@ -146,6 +146,20 @@ void Foam::surrogateChannels::appendField
 }
 
 
+const Foam::latentGridInterpolator&
+Foam::surrogateChannels::interpolator() const
+{
+    if (!interpolatorPtr_.valid())
+    {
+        interpolatorPtr_.reset
+        (
+            new latentGridInterpolator(mesh_, grid_, sampler_.mask()())
+        );
+    }
+    return interpolatorPtr_();
+}
+
+
 // * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
 
 Foam::word Foam::surrogateChannels::outputType(const word& name) const

@@ -164,14 +164,7 @@ void Foam::surrogateChannels::setField
         }
     }
 
-    if (!interpolatorPtr_.valid())
-    {
-        interpolatorPtr_.reset
-        (
-            new latentGridInterpolator(mesh_, grid_, sampler_.mask()())
-        );
-    }
-    const latentGridInterpolator& interpolator = interpolatorPtr_();
+    const latentGridInterpolator& interpolator = this->interpolator();
 
     // Boundary values: fixed ones stay; the others take the interpolated
     // face values without evaluating their condition (wall functions and
@@ -206,6 +199,16 @@ void Foam::surrogateChannels::setField
     {
         bound(field, positiveFloor);
     }
+}
+
+
+template<class Type>
+Foam::tmp<Foam::Field<Type>> Foam::surrogateChannels::gridRepresentation
+(
+    const GeometricField<Type, fvPatchField, volMesh>& field
+) const
+{
+    return interpolator().interpolateCells(sampler_.sample(field)());
 }
 
 

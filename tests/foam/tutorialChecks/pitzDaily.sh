@@ -9,7 +9,8 @@
 #       - surrogateFoam wrote U, p, k, epsilon and nut to time 1, and
 #         OpenFOAM reads them back (postProcess evaluates mag(U) and
 #         reads p);
-#       - -compare wrote finite relative L2 errors per field;
+#       - -compare wrote finite relative L2 errors per field (prediction
+#         and latent grid alone);
 #       - surrogateFoam refuses to overwrite the prediction, naming the file;
 #       - the neuralOperator function object loaded from controlDict in
 #         simpleFoam and initialised the solver's fields, and the first
@@ -52,7 +53,8 @@ import math, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip() and not l.startswith('#')]
 fields = {r[0] for r in rows}
 assert fields == {"U", "p", "k", "epsilon", "nut"}, fields
-assert all(math.isfinite(float(r[1])) and float(r[1]) >= 0 for r in rows), rows
+assert all(len(r) == 3 for r in rows), rows   # field, prediction, latent grid alone
+assert all(math.isfinite(float(v)) and float(v) >= 0 for r in rows for v in r[1:]), rows
 PY
 
 # -- Existing data is kept -------------------------------------------------------
