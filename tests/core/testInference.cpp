@@ -112,6 +112,30 @@ TEST(ArrayData, BadArraysAreNamed)
 }
 
 
+TEST(ArrayData, NothingLearntWritesNoModel)
+{
+    // The mask holds no fluid point: every step's gradient is non-finite
+    test::TemporaryDirectory dir;
+    auto job = maskedJob(dir.file("empty.nop"));
+    const size_t points = size_t(nx*ny);
+    for (int64_t s = 0; s < job.arrays.train.samples; ++s)
+    {
+        std::fill_n(job.arrays.train.inputs.begin() + s*2*points, points, 0.f);
+    }
+    try
+    {
+        runTrainingJob(job, [](const std::string&) {});
+        FAIL() << "a model that learnt nothing was accepted";
+    }
+    catch (const std::runtime_error& e)
+    {
+        EXPECT_NE(std::string(e.what()).find("non-finite"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("empty.nop"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir.file("empty.nop")));
+}
+
+
 TEST(SurrogatePredictor, MatchesTheSurrogateAndIsZeroOutsideTheMask)
 {
     test::TemporaryDirectory dir;

@@ -233,6 +233,18 @@ std::string train
     );
 
     const TrainingSummary summary = trainer.fit(surrogate, data.train, data.tests, log);
+    if (summary.steps > 0 && summary.nonFiniteSteps == summary.steps)
+    {
+        // Nothing was learnt: a model file would only look trained
+        throw std::runtime_error
+        (
+            "training: all " + std::to_string(summary.steps) + " steps had a"
+            " non-finite loss or gradient (precision " + job.training.precision()
+          + "), so nothing was learnt and " + job.modelFile + " was not written."
+            " Check the data (e.g. a mask with no fluid point in every sample)"
+            " or train with precision full"
+        );
+    }
 
     nlohmann::json errors = nlohmann::json::object();
     for (const auto& e : summary.finalErrors)

@@ -45,6 +45,14 @@ Foam::surrogateChannels::surrogateChannels
             << " channel (e.g. inputs (mask wallDistance);)"
             << exit(FatalIOError);
     }
+    if (sampler_.nInside() == 0)
+    {
+        FatalIOErrorInFunction(spec.subDict("latentGrid"))
+            << "latentGrid: none of the " << grid_.nPoints() << " grid points"
+            << " over " << grid_.bounds() << " lies in the fluid of case "
+            << mesh_.time().path() << " (mesh bounds " << mesh_.bounds()
+            << "); give bounds that cover the flow" << exit(FatalIOError);
+    }
 
     const Vector<label>& solved = mesh_.solutionD();
     for (direction d = 0; d < vector::nComponents; ++d)
