@@ -989,6 +989,63 @@ TEST_F(LatentGrid, interpolateKeepsFixedValuesAndSetsCalculated)
 }
 
 
+TEST_F(LatentGrid, cellsOutsideTheBoxKeepTheirValues)
+{
+    // A grid over the middle of the box mesh [0,1]^3 (a box around a body
+    // in a far field): cells and calculated faces inside it are set, the
+    // others keep their values
+    tinyCase c(boxMesh(8));
+    const fvMesh& mesh = c.mesh();
+    const latentGrid grid
+    (
+        mesh,
+        gridDict("resolution (4 4 4);\nbounds (0.25 0 0) (0.75 1 1);")
+    );
+    const latentGridSampler sampler(mesh, grid);
+    const latentGridInterpolator interpolator(mesh, grid, sampler.mask());
+
+    volScalarField p
+    (
+        IOobject("p", mesh.time().timeName(), mesh),
+        mesh,
+        dimensionedScalar("p", dimless, 7.0),
+        calculatedFvPatchScalarField::typeName
+    );
+    auto f = [](const point& x) { return 1 + x.x() + 2*x.y() - x.z(); };
+    interpolator.interpolate(scalarField(atGridPoints(grid, f)), p);
+
+    // Cell centres at x = (i + 1/2)/8: i = 2..5 are in [0.25, 0.75]
+    label outside = 0;
+    forAll(mesh.C(), celli)
+    {
+        const point& x = mesh.C()[celli];
+        if (x.x() > 0.25 && x.x() < 0.75)
+        {
+            EXPECT_TRUE(interpolator.cellsInBox()[celli]);
+            EXPECT_NEAR(p[celli], f(x), 1e-12);
+        }
+        else
+        {
+            EXPECT_FALSE(interpolator.cellsInBox()[celli]);
+            EXPECT_EQ(p[celli], 7.0);
+            ++outside;
+        }
+    }
+    EXPECT_EQ(outside, 4*8*8);
+    EXPECT_EQ(interpolator.nCellsOutsideBox(), outside);
+
+    // Boundary faces: the same rule
+    forAll(p.boundaryField(), patchi)
+    {
+        const vectorField& Cf = mesh.boundary()[patchi].Cf();
+        forAll(Cf, facei)
+        {
+            const bool in = Cf[facei].x() >= 0.25 && Cf[facei].x() <= 0.75;
+            EXPECT_NEAR(p.boundaryField()[patchi][facei], in ? f(Cf[facei]) : 7.0, 1e-12);
+        }
+    }
+}
+
 TEST_F(LatentGrid, signedWallDistance)
 {
     // Channel along x with walls at y = 0 and y = 3 and a hole [1,2]^2

@@ -22,7 +22,9 @@ Description
     fields, as in training; controlDict's startFrom is not used). Each
     field takes its boundary conditions from the case's own field at that
     first time: fixed-value patches keep their
-    values, the others follow the predicted interior. Existing data is
+    values, the others follow the predicted interior. Cells outside the
+    box of the latent grid (bounds smaller than the mesh) keep the values of
+    that first time; their number is printed. Existing data is
     never overwritten (unless -overwrite); nothing is written when the
     prediction fails.
 
@@ -368,6 +370,14 @@ int main(int argc, char *argv[])
     }
     const double writeSeconds = secondsSince(stageStart);
 
+    const label nOutside = model.channels().nCellsOutsideGrid();
+    if (nOutside)
+    {
+        Info<< nOutside << " of " << returnReduce(mesh.nCells(), sumOp<label>())
+            << " cells lie outside the box of the latent grid "
+            << model.channels().grid().bounds() << ": they keep the values"
+            << " of time " << startTime << nl;
+    }
     Info<< "Wrote " << model.outputs() << " to time " << writeTime << nl
         << "Wall time: load " << loadSeconds << " s, sampling "
         << samplingSeconds << " s, inference " << inferenceSeconds

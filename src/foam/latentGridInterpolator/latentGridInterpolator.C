@@ -262,14 +262,37 @@ Foam::latentGridInterpolator::latentGridInterpolator
     cellWeights_(mesh.nCells()),
     patchPoints_(mesh.boundary().size()),
     patchWeights_(mesh.boundary().size()),
-    nNearest_(0)
+    nNearest_(0),
+    cellInBox_(mesh.nCells()),
+    faceInBox_(mesh.boundary().size())
 {
     latentGridStencil stencil(mesh_, grid, mask);
+
+    // In the box: in every direction of the grid, to round-off
+    const boundBox& box = grid.bounds();
+    const vector tolerance(1e-6*box.span());
+    const labelList& directions = grid.directions();
+    const auto inBox = [&](const point& p)
+    {
+        for (const label d : directions)
+        {
+            if
+            (
+                p[d] < box.min()[d] - tolerance[d]
+             || p[d] > box.max()[d] + tolerance[d]
+            )
+            {
+                return false;
+            }
+        }
+        return true;
+    };
 
     const vectorField& C = mesh_.C();
     forAll(C, celli)
     {
         nNearest_ += stencil(C[celli], cellPoints_[celli], cellWeights_[celli]);
+        cellInBox_[celli] = inBox(C[celli]);
     }
 
     forAll(mesh_.boundary(), patchi)
@@ -280,9 +303,11 @@ Foam::latentGridInterpolator::latentGridInterpolator
         scalarListList& weights = patchWeights_[patchi];
         points.setSize(Cf.size());
         weights.setSize(Cf.size());
+        faceInBox_[patchi].setSize(Cf.size());
         forAll(Cf, facei)
         {
             nNearest_ += stencil(Cf[facei], points[facei], weights[facei]);
+            faceInBox_[patchi][facei] = inBox(Cf[facei]);
         }
     }
 }
@@ -299,6 +324,19 @@ void Foam::latentGridInterpolator::checkGridField(const label size) const
             << nGridPoints_ << " points of the latent grid on "
             << mesh_.time().path() << exit(FatalError);
     }
+}
+
+
+// * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
+
+Foam::label Foam::latentGridInterpolator::nCellsOutsideBox() const
+{
+    label n = 0;
+    for (const bool in : cellInBox_)
+    {
+        n += !in;
+    }
+    return returnReduce(n, sumOp<label>());
 }
 
 

@@ -71,6 +71,44 @@ Foam::tmp<Foam::Field<Type>> Foam::latentGridInterpolator::interpolatePatch
 
 
 template<class Type>
+void Foam::latentGridInterpolator::assignCells
+(
+    const Field<Type>& gridValues,
+    Field<Type>& cellValues
+) const
+{
+    const tmp<Field<Type>> tvalues = interpolateCells(gridValues);
+    forAll(cellValues, celli)
+    {
+        if (cellInBox_[celli])
+        {
+            cellValues[celli] = tvalues()[celli];
+        }
+    }
+}
+
+
+template<class Type>
+void Foam::latentGridInterpolator::assignPatch
+(
+    const Field<Type>& gridValues,
+    const label patchi,
+    Field<Type>& faceValues
+) const
+{
+    const tmp<Field<Type>> tvalues = interpolatePatch(gridValues, patchi);
+    const boolList& inBox = faceInBox_[patchi];
+    forAll(faceValues, facei)
+    {
+        if (inBox[facei])
+        {
+            faceValues[facei] = tvalues()[facei];
+        }
+    }
+}
+
+
+template<class Type>
 void Foam::latentGridInterpolator::interpolate
 (
     const Field<Type>& gridValues,
@@ -85,7 +123,7 @@ void Foam::latentGridInterpolator::interpolate
             << exit(FatalError);
     }
 
-    field.primitiveFieldRef() = interpolateCells(gridValues);
+    assignCells(gridValues, field.primitiveFieldRef());
 
     auto& bf = field.boundaryFieldRef();
     forAll(bf, patchi)
@@ -96,7 +134,9 @@ void Foam::latentGridInterpolator::interpolate
         // fixed values stay; coupled, empty and others are evaluated
         if (pf.type() == fvPatchField<Type>::calculatedType())
         {
-            pf == interpolatePatch(gridValues, patchi);
+            Field<Type> values(pf);
+            assignPatch(gridValues, patchi, values);
+            pf == values;
         }
     }
 

@@ -31,13 +31,22 @@ Foam::latentGridSampler::latentGridSampler
 
     // Owner of each point: the lowest processor that finds it
     labelList owner(points_.size(), labelMax);
+    label seed = -1;
     forAll(points_, pointi)
     {
-        // Octree search (no seed: holes in the domain are handled)
-        cells_[pointi] = search.findCell(points_[pointi], -1, true);
-        if (cells_[pointi] >= 0)
+        // Consecutive grid points are neighbours: walk from the last cell
+        // found, which is cheap; where the walk stops short (a body or a
+        // boundary in the way, or outside the fluid) the octree decides
+        label celli = seed >= 0 ? search.findCell(points_[pointi], seed) : -1;
+        if (celli < 0)
+        {
+            celli = search.findCell(points_[pointi], -1, true);
+        }
+        cells_[pointi] = celli;
+        if (celli >= 0)
         {
             owner[pointi] = Pstream::myProcNo();
+            seed = celli;
         }
     }
     Pstream::listCombineGather(owner, minEqOp<label>());

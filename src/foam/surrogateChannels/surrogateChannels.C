@@ -290,6 +290,12 @@ void Foam::surrogateChannels::appendOutputs
 }
 
 
+Foam::label Foam::surrogateChannels::nCellsOutsideGrid() const
+{
+    return interpolator().nCellsOutsideBox();
+}
+
+
 Foam::dictionary Foam::surrogateChannels::outputMinima
 (
     const word& timeName

@@ -180,7 +180,8 @@ void Foam::surrogateChannels::setField
         floorsPtr->readIfPresent(output, positiveFloor);
     }
 
-    field.primitiveFieldRef() = interpolator.interpolateCells(gridValues);
+    // (cells and faces outside the grid's box keep their values)
+    interpolator.assignCells(gridValues, field.primitiveFieldRef());
     auto& bf = field.boundaryFieldRef();
     forAll(bf, patchi)
     {
@@ -191,7 +192,9 @@ void Foam::surrogateChannels::setField
          || !pf.fixesValue();
         if (assignable && !pf.coupled() && pf.size())
         {
-            pf == interpolator.interpolatePatch(gridValues, patchi);
+            Field<Type> values(pf);
+            interpolator.assignPatch(gridValues, patchi, values);
+            pf == values;
         }
     }
 
@@ -208,7 +211,10 @@ Foam::tmp<Foam::Field<Type>> Foam::surrogateChannels::gridRepresentation
     const GeometricField<Type, fvPatchField, volMesh>& field
 ) const
 {
-    return interpolator().interpolateCells(sampler_.sample(field)());
+    // Outside the grid's box the field's own values (setField keeps them)
+    auto trepresented = tmp<Field<Type>>::New(field.primitiveField());
+    interpolator().assignCells(sampler_.sample(field)(), trepresented.ref());
+    return trepresented;
 }
 
 
