@@ -379,6 +379,55 @@ TEST_F(CaseData, PredictedFieldsAreFlooredByTheTrainingData)
 }
 
 
+TEST_F(CaseData, GridRepresentationTakesOutsideValuesOutsideTheBox)
+{
+    makeCase(root_/"train_0", 2, 1);
+    makeCase(root_/"test_0", 3, 2);
+    const dictionary dict(dictOf(dataDict));
+    caseDataset cases(dict, root(), fileName());
+    cases.sample();
+
+    Time runTime(root(), "test_0", "system", "constant", false, false);
+    runTime.setTime(instant(1, "1"), 0);
+    fvMesh mesh
+    (
+        IOobject(polyMesh::defaultRegion, runTime.timeName(), runTime, IOobject::MUST_READ)
+    );
+    const volScalarField p
+    (
+        IOobject("p", runTime.timeName(), mesh, IOobject::MUST_READ),
+        mesh
+    );
+
+    // A box over x in [0, 0.5] of the unit square: 4 of 8 cell columns
+    dictionary spec(cases.spec());
+    spec.subDict("latentGrid").set("bounds", boundBox(point(0, 0, 0), point(0.5, 1, 0.1)));
+    const surrogateChannels channels(mesh, spec);
+    const scalarField represented
+    (
+        channels.gridRepresentation(p, scalarField(mesh.nCells(), -1.0))
+    );
+
+    // The uniform p = 3 is represented exactly in the box; outside it
+    // the values given stand
+    label outside = 0;
+    forAll(represented, celli)
+    {
+        if (mesh.C()[celli].x() < 0.5)
+        {
+            EXPECT_NEAR(represented[celli], 3, 1e-12);
+        }
+        else
+        {
+            EXPECT_EQ(represented[celli], -1.0);
+            ++outside;
+        }
+    }
+    EXPECT_EQ(outside, 32);
+    EXPECT_EQ(channels.nCellsOutsideGrid(), 32);
+}
+
+
 TEST_F(CaseData, MissingFieldsTimesAndCasesAreNamed)
 {
     makeCase(root_/"train_0", 2, 1);

@@ -33,9 +33,11 @@ Description
     sqrt(sum V |pred - ref|^2 / sum V |ref|^2) over the cells, printed and
     written to postProcessing/surrogateFoam/\<writeTime\>/relativeL2.dat,
     with the same error of the solver result sampled onto the latent grid
-    and interpolated back ("latent grid alone"): what the grid's resolution
-    costs, the floor no model can go below. A prediction error close to it
-    asks for a finer latentGrid, not for more training.
+    and interpolated back ("latent grid alone"; outside the grid's box the
+    case's values, as predicted): what the grid's resolution and box cost,
+    the floor a model on this grid can at best reach. A prediction error
+    close to it asks for a finer or larger latentGrid, not for more
+    training.
 
     Runs serial or in parallel (decomposed case, -parallel); the prediction
     equals the serial one to round-off.
@@ -203,7 +205,16 @@ Tuple2<scalar, scalar> compareWith
     return Tuple2<scalar, scalar>
     (
         relativeL2(prediction.primitiveField(), reference),
-        relativeL2(model.channels().gridRepresentation(reference)(), reference)
+        relativeL2
+        (
+            // (outside the grid's box: the prediction's, the case's values)
+            model.channels().gridRepresentation
+            (
+                reference,
+                prediction.primitiveField()
+            )(),
+            reference
+        )
     );
 }
 
@@ -398,7 +409,8 @@ int main(int argc, char *argv[])
 
         Info<< "Prediction at " << writeTime << " against the solver result"
             << " at " << referenceTime << " (latent grid alone: the solver"
-            << " result sampled onto the grid and interpolated back):" << nl;
+            << " result sampled onto the grid and interpolated back, the"
+            << " case's values outside its box):" << nl;
         for (const word& name : model.outputs())
         {
             Info<< "relative L2 " << name << " = " << errors[name].first()
@@ -419,7 +431,8 @@ int main(int argc, char *argv[])
                 << "# model     " << model.modelFile() << nl
                 << "# reference time " << referenceTime << nl
                 << "# latentGridAlone: the solver result sampled onto the"
-                << " latent grid and interpolated back" << nl
+                << " latent grid and interpolated back (outside its box: the"
+                << " case's values)" << nl
                 << "# field  relativeL2  latentGridAlone" << nl;
             for (const word& name : model.outputs())
             {

@@ -208,11 +208,11 @@ void Foam::surrogateChannels::setField
 template<class Type>
 Foam::tmp<Foam::Field<Type>> Foam::surrogateChannels::gridRepresentation
 (
-    const GeometricField<Type, fvPatchField, volMesh>& field
+    const GeometricField<Type, fvPatchField, volMesh>& field,
+    const Field<Type>& outside
 ) const
 {
-    // Outside the grid's box the field's own values (setField keeps them)
-    auto trepresented = tmp<Field<Type>>::New(field.primitiveField());
+    auto trepresented = tmp<Field<Type>>::New(outside);
     interpolator().assignCells(sampler_.sample(field)(), trepresented.ref());
     return trepresented;
 }
