@@ -98,6 +98,31 @@ Usage
         cache       true;   // constant/neuralOperator/cache
     }
     \endverbatim
+    \table
+        Property   | Description                                 | Type | Required | Default
+        type       | cases                                       | word | yes | -
+        trainCases | training case directories (glob patterns), relative to this case | list of fileNames | yes | -
+        testCases  | test case directories, as trainCases        | list of fileNames | no | ()
+        time       | time of the outputs: latestTime or a value  | word or scalar | no | latestTime
+        inputs     | mask (1 in the fluid), wallDistance (signed, to wall patches) and/or fields read at each case's first time | wordList | no | ()
+        parameters | named scalars, each { file; entry; component; } below | dict | no | none
+        outputs    | fields at time (volScalarField, volVectorField: its solved components) | wordList | yes | -
+        latentGrid | { resolution (nx ny nz); bounds (min) (max); } (Foam::latentGrid) | dict | yes | -
+        cache      | cache the sampled arrays                    | bool | no | true
+    \endtable
+    A parameter:
+    \table
+        Property  | Description                                  | Type | Required | Default
+        file      | file of the case, relative to the case directory (#include and $variables are expanded) | fileName | yes | -
+        entry     | entry of that file; '/' separates sub-dictionaries | string | yes | -
+        component | component of a vector value: x, y or z       | word | no  | none (a scalar)
+    \endtable
+    latentGrid bounds default to each case's mesh bounds; give them when the
+    geometry varies, or as a box around a body in a large far field (cells
+    outside it are then not predicted). 2D cases (one cell thick between
+    empty patches) give a 2D grid. A case decomposed without a reconstructed
+    solution must be reconstructed (reconstructPar) first.
+
     The sampled arrays of each case are cached in
     constant/neuralOperator/cache and reused while its files are unchanged.
     The model file records the latent grid, the channels, the parameters and
