@@ -28,6 +28,11 @@
 #                         error fields written; the solver's initial fields
 #                         replaced (first Ux residual differs from the cold
 #                         start's)
+#       functionObjectCompressible  mode initialise with fields (T) in
+#                         rhoSimpleFoam (aerofoilNACA0012 of openfoam-
+#                         examples, two 20-iteration variants): the energy
+#                         and rho follow T, and the run differs from a cold
+#                         start
 #       functionObjectParallel  the function object (predict) in simpleFoam
 #                         -parallel on 2 processors: the reconstructed
 #                         <field>Surrogate equal serial surrogateFoam's
@@ -646,6 +651,94 @@ for f in l2[0]:
 PY
     [ -f "$caseDir/postProcessing/surrogateFoam/1/relativeL2.dat" ] \
         || fail "-parallel -compare wrote no postProcessing/surrogateFoam/1/relativeL2.dat"
+    pass
+    ;;
+
+functionObjectCompressible)
+    # rhoSimpleFoam (OpenFOAM's aerofoilNACA0012, 16000 cells): initialising
+    # T alone must reach the energy the solver solves for
+    example=/usr/share/doc/openfoam-examples/examples/compressible/rhoSimpleFoam/aerofoilNACA0012
+    [ -d "$example" ] || { echo "SKIP ($check): $example not found (openfoam-examples)"; exit 77; }
+    mkdir -p "$work"
+    caseDir="$(mktemp -d "$work/$check.XXXXXX")"
+    trap 'rm -rf "$caseDir"' EXIT
+    cp -r "$example" "$caseDir/base"
+    find "$caseDir/base" -name '*.gz' -exec gunzip {} +
+    (
+        cd "$caseDir/base" && blockMesh > log.blockMesh 2>&1 \
+     && transformPoints -scale "(1 0 1)" > log.transformPoints 2>&1 \
+     && extrudeMesh > log.extrudeMesh 2>&1
+    ) || fail "the aerofoil mesh failed: $(tail -5 "$caseDir"/base/log.*)"
+    # Variants over the inlet velocity, 20 iterations each
+    for Ux in 200 260
+    do
+        cp -r "$caseDir/base" "$caseDir/U$Ux"
+        sed -i "s/^Uinlet .*/Uinlet          ($Ux 0 0);/" "$caseDir/U$Ux/0/U"
+        for entry in endTime writeInterval
+        do
+            foamDictionary -entry $entry -set 20 "$caseDir/U$Ux/system/controlDict" > /dev/null
+        done
+    done
+    printf '%s\n' U200 U260 | xargs -P 2 -I{} sh -c \
+        'cd "$0/{}" && rhoSimpleFoam > log.rhoSimpleFoam 2>&1' "$caseDir" \
+        || fail "rhoSimpleFoam failed: $(tail -5 "$caseDir"/U*/log.rhoSimpleFoam)"
+
+    mkdir -p "$caseDir/train/system"
+    { header dictionary controlDict; cat <<'EOF'
+application     trainNeuralOperator;
+startFrom       startTime;
+startTime       0;
+stopAt          endTime;
+endTime         0;
+deltaT          1;
+writeControl    timeStep;
+writeInterval   1;
+EOF
+    } > "$caseDir/train/system/controlDict"
+    { header dictionary neuralOperatorDict; cat <<'EOF'
+model       fno;
+modelFile   "constant/neuralOperator/aerofoil.nop";
+data
+{
+    type        cases;
+    trainCases  ("../U*");
+    inputs      (mask wallDistance);
+    parameters  { Uin { file "0/U"; entry Uinlet; component x; } }
+    outputs     (U p T);
+    latentGrid  { resolution (32 1 16); }
+}
+fno { modes (8 4); hiddenChannels 8; nLayers 2; }
+training { epochs 3; batchSize 2; threads 1; }
+EOF
+    } > "$caseDir/train/system/neuralOperatorDict"
+    (cd "$caseDir/train" && trainNeuralOperator > log.trainNeuralOperator 2>&1) \
+        || fail "trainNeuralOperator failed: $(tail -10 "$caseDir/train/log.trainNeuralOperator")"
+
+    # One iteration from the usual initial fields and from the predicted T
+    for start in cold warm
+    do
+        cp -r "$caseDir/base" "$caseDir/$start"
+        sed -i 's/^Uinlet .*/Uinlet          (230 0 0);/' "$caseDir/$start/0/U"
+        for entry in endTime writeInterval
+        do
+            foamDictionary -entry $entry -set 1 "$caseDir/$start/system/controlDict" > /dev/null
+        done
+    done
+    caseDir="$caseDir/warm" foModelFile="../train/constant/neuralOperator/aerofoil.nop" \
+        appendFunctionObject initialise "fields (T);"
+    for start in cold warm
+    do
+        (cd "$caseDir/$start" && rhoSimpleFoam > log.rhoSimpleFoam 2>&1) \
+            || fail "rhoSimpleFoam ($start) failed: $(grep -A8 'FOAM FATAL' "$caseDir/$start/log.rhoSimpleFoam" || tail -8 "$caseDir/$start/log.rhoSimpleFoam")"
+    done
+    grep -q "neuralOperator surrogate: initialised 3(T e rho) from the surrogate" \
+        "$caseDir/warm/log.rhoSimpleFoam" \
+        || fail "T did not reach the energy: $(grep 'surrogate' "$caseDir/warm/log.rhoSimpleFoam")"
+    energy() { grep -m1 "Solving for e," "$1" | sed 's/.*Initial residual = \([^,]*\),.*/\1/'; }
+    echo "    first energy residual: cold $(energy "$caseDir/cold/log.rhoSimpleFoam"), from the predicted T $(energy "$caseDir/warm/log.rhoSimpleFoam")"
+    [ "$(energy "$caseDir/cold/log.rhoSimpleFoam")" != "$(energy "$caseDir/warm/log.rhoSimpleFoam")" ] \
+        || fail "the energy equation started as in the cold start"
+    cmp -s "$caseDir/cold/1/T" "$caseDir/warm/1/T" && fail "T after one iteration is that of the cold start"
     pass
     ;;
 

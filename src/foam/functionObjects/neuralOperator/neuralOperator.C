@@ -8,6 +8,7 @@
 
 #include "neuralOperator.H"
 #include "addToRunTimeSelectionTable.H"
+#include "basicThermo.H"
 #include "fvc.H"
 #include "surfaceFields.H"
 #include "volFields.H"
@@ -69,11 +70,38 @@ void Foam::functionObjects::neuralOperator::initialiseFields()
         }
     }
 
+    // Compressible solvers solve for the energy, from which the thermo
+    // derives T: the energy follows the predicted T (and p), then the
+    // thermo's properties and the solver's density
+    basicThermo* thermoPtr =
+        mesh_.getObjectPtr<basicThermo>(basicThermo::dictName);
+    volScalarField* rhoPtr = mesh_.getObjectPtr<volScalarField>("rho");
+    if (thermoPtr && (done.found("T") || done.found("p")))
+    {
+        basicThermo& thermo = *thermoPtr;
+        volScalarField& he = thermo.he();
+        he.primitiveFieldRef() =
+            thermo.he
+            (
+                thermo.p().primitiveField(),
+                thermo.T().primitiveField(),
+                identity(mesh_.nCells())
+            );
+        he.correctBoundaryConditions();
+        thermo.correct();
+        done.append(he.name());
+        if (rhoPtr)
+        {
+            rhoPtr->primitiveFieldRef() = thermo.rho()().primitiveField();
+            rhoPtr->correctBoundaryConditions();
+            done.append(rhoPtr->name());
+        }
+    }
+
     // The first iteration sees the predicted velocity: the flux from it,
     // volumetric or (compressible solvers) mass flux with the solver's rho
     const volVectorField* UPtr = mesh_.findObject<volVectorField>("U");
     surfaceScalarField* phiPtr = mesh_.getObjectPtr<surfaceScalarField>("phi");
-    const volScalarField* rhoPtr = mesh_.findObject<volScalarField>("rho");
     if (done.found("U") && UPtr && phiPtr)
     {
         if (phiPtr->dimensions() == dimVelocity*dimArea)
