@@ -99,7 +99,11 @@ Foam::tmp<Foam::scalarField> Foam::latentGridSampler::signedDistance
     auto& result = tresult.ref();
     if (faces.size())
     {
+        // A cube from the mesh's lower corner: in a thin (2D) mesh the faces
+        // then lie on one side of the octree's splitting planes instead of
+        // straddling them all, which would keep the leaves large
         treeBoundBox bb(mesh_.points());
+        bb.max() = bb.min() + vector::uniform(cmptMax(bb.span()));
         bb.inflate(1e-4);
         const indexedOctree<treeDataFace> tree
         (
