@@ -174,7 +174,7 @@ autoPtr<GeometricField<Type, fvPatchField, volMesh>> predictedField
 
 //- Relative L2 of the prediction against the case's field at
 //- referenceTime, and of that field's latent-grid representation (the
-//- error the grid alone causes: what a perfect model would still make)
+//- error a model exact at the grid points would still make)
 template<class Type>
 Tuple2<scalar, scalar> compareWith
 (
