@@ -392,11 +392,14 @@ void Foam::caseDataset::appendCase
         meta.add("outputChannels", channels.outputChannelNames());
         meta.add("outputTypes", channels.spec().subDict("outputTypes"));
         meta.add("grid", labelList(channels.grid().shape()));
-        meta.add("outputMinima", channels.outputMinima(outputTime));
-        sampled.meta = dictText(meta);
 
         channels.appendInputs(inputTime, sampled.inputs);
-        channels.appendOutputs(outputTime, sampled.outputs);
+        meta.add
+        (
+            "outputMinima",
+            channels.appendOutputs(outputTime, sampled.outputs)
+        );
+        sampled.meta = dictText(meta);
 
         if (!cacheFile.empty())
         {

@@ -130,17 +130,18 @@ void Foam::surrogateChannels::appendField
 (
     const word& name,
     const word& timeName,
-    std::vector<float>& array
+    std::vector<float>& array,
+    dictionary* minima
 ) const
 {
     if (fieldClass(name, timeName) == volScalarField::typeName)
     {
-        appendGridValues
-        (
-            name,
-            sampler_.sample(lookupOrRead<scalar>(name, timeName)())(),
-            array
-        );
+        const tmp<volScalarField> tfield = lookupOrRead<scalar>(name, timeName);
+        if (minima)
+        {
+            minima->add(name, gMin(tfield().primitiveField()));
+        }
+        appendGridValues(name, sampler_.sample(tfield())(), array);
     }
     else
     {
@@ -269,12 +270,13 @@ void Foam::surrogateChannels::appendInputs
 }
 
 
-void Foam::surrogateChannels::appendOutputs
+Foam::dictionary Foam::surrogateChannels::appendOutputs
 (
     const word& timeName,
     std::vector<float>& y
 ) const
 {
+    dictionary minima;
     for (const word& output : outputs_)
     {
         if (fieldClass(output, timeName) != outputType(output))
@@ -285,35 +287,15 @@ void Foam::surrogateChannels::appendOutputs
                 << outputType(output) << " as in the other cases"
                 << exit(FatalError);
         }
-        appendField(output, timeName, y);
+        appendField(output, timeName, y, &minima);
     }
+    return minima;
 }
 
 
 Foam::label Foam::surrogateChannels::nCellsOutsideGrid() const
 {
     return interpolator().nCellsOutsideBox();
-}
-
-
-Foam::dictionary Foam::surrogateChannels::outputMinima
-(
-    const word& timeName
-) const
-{
-    dictionary minima;
-    for (const word& output : outputs_)
-    {
-        if (outputType(output) == volScalarField::typeName)
-        {
-            minima.add
-            (
-                output,
-                gMin(lookupOrRead<scalar>(output, timeName)().primitiveField())
-            );
-        }
-    }
-    return minima;
 }
 
 
