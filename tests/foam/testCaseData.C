@@ -119,6 +119,28 @@ void makeCase(const fs::path& dir, double pEnd, double Ux)
 }
 
 
+//- The mesh and the field p of a case made by makeCase, at time 1
+struct solvedCase
+{
+    Time runTime;
+    fvMesh mesh;
+    volScalarField p;
+
+    solvedCase(const fileName& root, const word& name)
+    :
+        runTime(root, name, "system", "constant", false, false),
+        mesh
+        (
+            (
+                runTime.setTime(instant(1, "1"), 0),
+                IOobject(polyMesh::defaultRegion, "1", runTime, IOobject::MUST_READ)
+            )
+        ),
+        p(IOobject("p", "1", mesh, IOobject::MUST_READ), mesh)
+    {}
+};
+
+
 class CaseData : public ::testing::Test
 {
 protected:
@@ -344,18 +366,10 @@ TEST_F(CaseData, PredictedFieldsAreFlooredByTheTrainingData)
     caseDataset cases(dict, root(), fileName());
     cases.sample();
 
-    Time runTime(root(), "test_0", "system", "constant", false, false);
-    runTime.setTime(instant(1, "1"), 0);
-    fvMesh mesh
-    (
-        IOobject(polyMesh::defaultRegion, runTime.timeName(), runTime, IOobject::MUST_READ)
-    );
     // The field to set holds positive values (3): they must not matter
-    volScalarField p
-    (
-        IOobject("p", runTime.timeName(), mesh, IOobject::MUST_READ),
-        mesh
-    );
+    solvedCase c(root(), "test_0");
+    const fvMesh& mesh = c.mesh;
+    volScalarField& p = c.p;
 
     // Outputs p U.x U.y on the 4x6 grid; p predicted -1 everywhere
     const label points = 24;
@@ -387,17 +401,9 @@ TEST_F(CaseData, GridRepresentationTakesOutsideValuesOutsideTheBox)
     caseDataset cases(dict, root(), fileName());
     cases.sample();
 
-    Time runTime(root(), "test_0", "system", "constant", false, false);
-    runTime.setTime(instant(1, "1"), 0);
-    fvMesh mesh
-    (
-        IOobject(polyMesh::defaultRegion, runTime.timeName(), runTime, IOobject::MUST_READ)
-    );
-    const volScalarField p
-    (
-        IOobject("p", runTime.timeName(), mesh, IOobject::MUST_READ),
-        mesh
-    );
+    const solvedCase c(root(), "test_0");
+    const fvMesh& mesh = c.mesh;
+    const volScalarField& p = c.p;
 
     // A box over x in [0, 0.5] of the unit square: 4 of 8 cell columns
     dictionary spec(cases.spec());

@@ -68,10 +68,8 @@ fi
 buildDir="$(cd "$1" && pwd -P)"
 check="$2"
 
-export WM_PROJECT_DIR="${WM_PROJECT_DIR:-/usr/share/openfoam}"
-export PATH="$buildDir/applications/utilities/trainNeuralOperator:$buildDir/applications/solvers/surrogateFoam:$PATH"
-# Function objects are loaded by name (libs (nopFunctionObjects);)
-export LD_LIBRARY_PATH="$buildDir/src/foam/functionObjects/neuralOperator${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+. "$(dirname "$0")/functions"
+useBuild "$buildDir"
 
 work="${NOP_TEST_SURROGATE_DIR:-$buildDir/tests/foam/testSurrogate}"
 family="$work/family"
@@ -233,17 +231,7 @@ setUp()
         'cd "$0/cases/{}" && simpleFoam > log.simpleFoam 2>&1' "$family" \
         || fail "simpleFoam failed on a variant: $(tail -5 "$family"/cases/*/log.simpleFoam)"
 
-    { header dictionary controlDict; cat <<'EOF'
-application     trainNeuralOperator;
-startFrom       startTime;
-startTime       0;
-stopAt          endTime;
-endTime         0;
-deltaT          1;
-writeControl    timeStep;
-writeInterval   1;
-EOF
-    } > "$family/system/controlDict"
+    writeTrainingControlDict "$family/system/controlDict"
 
     { header dictionary neuralOperatorDict; cat <<'EOF'
 model       fno;
@@ -304,6 +292,17 @@ threads     1;
 writeTime   1;
 EOF
     } > "$caseDir/system/surrogateDict"
+}
+
+# writeDecomposeParDict <case> <n>: 2 subdomains, method simple, n (x y z)
+writeDecomposeParDict()
+{
+    { header dictionary decomposeParDict; cat <<EOF
+numberOfSubdomains 2;
+method          simple;
+coeffs          { n $2; }
+EOF
+    } > "$1/system/decomposeParDict"
 }
 
 # runSurrogate [options]: surrogateFoam in $caseDir, log in $caseDir/log
@@ -538,19 +537,12 @@ functionObjectPredict)
         || fail "3/USurrogate unreadable"
     # The same prediction as surrogateFoam's
     runSurrogate || fail "surrogateFoam failed: $(tail -20 "$caseDir/log")"
-    python3 - "$caseDir" <<'PY' || fail "the function object's prediction differs from surrogateFoam's"
-import re, sys
-def values(path):
-    text = open(path).read()
-    body = text[text.index("internalField"):text.index("boundaryField")]
-    return [float(x) for x in re.findall(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?", body.split("(", 2)[-1])]
-for f in ("U", "p"):
-    a, b = values(f"{sys.argv[1]}/3/{f}Surrogate"), values(f"{sys.argv[1]}/1/{f}")
-    assert len(a) == len(b) > 0, (f, len(a), len(b))
-    d = max(abs(x - y) for x, y in zip(a, b))
-    print(f"    {f}Surrogate vs surrogateFoam: max abs difference {d:g}")
-    assert d <= 1e-5*max(1, max(abs(y) for y in b)), d
-PY
+    for field in U p
+    do
+        sameInternalFields 1e-5 relative "${field}Surrogate vs surrogateFoam" \
+            "$caseDir/3/${field}Surrogate" "$caseDir/1/$field" \
+            || fail "the function object's prediction of $field differs from surrogateFoam's"
+    done
     pass
     ;;
 
@@ -608,12 +600,7 @@ parallel)
     (cd "$caseDir.serial" && surrogateFoam -compare > log 2>&1) \
         || fail "serial surrogateFoam failed: $(tail -20 "$caseDir.serial/log")"
 
-    { header dictionary decomposeParDict; cat <<'EOF'
-numberOfSubdomains 2;
-method          simple;
-coeffs          { n (2 1 1); }
-EOF
-    } > "$caseDir/system/decomposeParDict"
+    writeDecomposeParDict "$caseDir" "(2 1 1)"
     (cd "$caseDir" && decomposePar -time "0,$solverTime" > log.decomposePar 2>&1) \
         || fail "decomposePar failed: $(tail -5 "$caseDir/log.decomposePar")"
     (cd "$caseDir" && mpirun --allow-run-as-root --oversubscribe -np 2 \
@@ -627,25 +614,18 @@ EOF
     done
     (cd "$caseDir" && reconstructPar -time 1 > log.reconstructPar 2>&1) \
         || fail "reconstructPar failed: $(tail -5 "$caseDir/log.reconstructPar")"
-    python3 - "$caseDir.serial/1" "$caseDir/1" "$caseDir.serial/log" "$caseDir/log" \
-        <<'PY' || fail "parallel prediction differs from serial"
+    for field in U p
+    do
+        sameInternalFields 1e-6 absolute "serial vs parallel $field" \
+            "$caseDir/1/$field" "$caseDir.serial/1/$field" \
+            || fail "parallel prediction of $field differs from serial"
+    done
+    # relative L2 (reduced over the processors)
+    python3 - "$caseDir.serial/log" "$caseDir/log" <<'PY' || fail "parallel relative L2 differs from serial"
 import re, sys
-def values(path):
-    text = open(path).read()
-    body = text[text.index("internalField"):text.index("boundaryField")]
-    return [float(x) for x in re.findall(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?", body.split("(", 2)[-1])]
-worst = 0
-for field in ("U", "p"):
-    a, b = values(f"{sys.argv[1]}/{field}"), values(f"{sys.argv[2]}/{field}")
-    assert len(a) == len(b) > 0, (field, len(a), len(b))
-    d = max(abs(x - y) for x, y in zip(a, b))
-    print(f"    serial vs parallel {field}: max abs difference {d:g}")
-    worst = max(worst, d)
-assert worst <= 1e-6, worst
-# relative L2 (reduced over the processors)
 l2 = [{k: (float(a), float(b)) for k, a, b in re.findall(
           r"^relative L2 (\w+) = (\S+)  \(latent grid alone (\S+)\)$", open(f).read(), re.M)}
-      for f in sys.argv[3:5]]
+      for f in sys.argv[1:3]]
 assert l2[0].keys() == l2[1].keys() == {"U", "p"}, l2
 for f in l2[0]:
     for what, a, b in zip(("prediction", "latent grid alone"), l2[0][f], l2[1][f]):
@@ -682,9 +662,7 @@ threeD)
         'cd "$0/{}" && simpleFoam > log.simpleFoam 2>&1' "$caseDir" \
         || fail "simpleFoam failed: $(tail -5 "$caseDir"/*/log.simpleFoam)"
 
-    mkdir -p "$caseDir/train/system"
-    cp "$caseDir/base/system/controlDict" "$caseDir/train/system/"
-    foamDictionary -entry application -set trainNeuralOperator "$caseDir/train/system/controlDict" > /dev/null
+    writeTrainingControlDict "$caseDir/train/system/controlDict"
     { header dictionary neuralOperatorDict; cat <<'EOF'
 model       fno;
 modelFile   "constant/neuralOperator/duct.nop";
@@ -712,31 +690,21 @@ EOF
     done
     (cd "$test" && surrogateFoam -compare > log 2>&1) \
         || fail "surrogateFoam failed on the 3D case: $(tail -10 "$test/log")"
-    { header dictionary decomposeParDict; cat <<'EOF'
-numberOfSubdomains 2;
-method          simple;
-coeffs          { n (1 1 2); }
-EOF
-    } > "$test.parallel/system/decomposeParDict"
+    writeDecomposeParDict "$test.parallel" "(1 1 2)"
     (
         cd "$test.parallel" && decomposePar -time "0,$solverTime" > log.decomposePar 2>&1 \
      && mpirun --allow-run-as-root --oversubscribe -np 2 surrogateFoam -parallel -compare > log 2>&1 \
      && reconstructPar -time 1 > log.reconstructPar 2>&1
     ) || fail "surrogateFoam -parallel failed on the 3D case: $(tail -10 "$test.parallel/log")"
 
-    python3 - "$test" "$test.parallel" <<'PY' || fail "3D prediction wrong or serial and parallel differ"
-import math, re, sys
-def values(path):
-    text = open(path).read()
-    body = text[text.index("internalField"):text.index("boundaryField")]
-    return [float(x) for x in re.findall(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?", body.split("(", 2)[-1])]
-for f, n in (("U", 3*24*8*8), ("p", 24*8*8)):
-    a, b = values(f"{sys.argv[1]}/1/{f}"), values(f"{sys.argv[2]}/1/{f}")
-    assert len(a) == len(b) == n, (f, len(a), len(b))
-    assert all(math.isfinite(x) for x in a), f
-    d = max(abs(x - y) for x, y in zip(a, b))
-    print(f"    3D {f}: {len(a)} values, serial vs parallel max abs difference {d:g}")
-    assert d <= 1e-6*max(1, max(abs(x) for x in a)), d
+    sameInternalFields 1e-6 relative "3D U, serial vs parallel" \
+        "$test.parallel/1/U" "$test/1/U" $((3*24*8*8)) \
+        || fail "3D prediction of U wrong or serial and parallel differ"
+    sameInternalFields 1e-6 relative "3D p, serial vs parallel" \
+        "$test.parallel/1/p" "$test/1/p" $((24*8*8)) \
+        || fail "3D prediction of p wrong or serial and parallel differ"
+    python3 - "$test" <<'PY' || fail "bad relative L2 of the 3D case"
+import math, sys
 rows = [l.split() for l in open(f"{sys.argv[1]}/postProcessing/surrogateFoam/1/relativeL2.dat")
         if l.strip() and not l.startswith('#')]
 assert [r[0] for r in rows] == ["U", "p"] and all(math.isfinite(float(v)) for r in rows for v in r[1:]), rows
@@ -774,18 +742,7 @@ functionObjectCompressible)
         'cd "$0/{}" && rhoSimpleFoam > log.rhoSimpleFoam 2>&1' "$caseDir" \
         || fail "rhoSimpleFoam failed: $(tail -5 "$caseDir"/U*/log.rhoSimpleFoam)"
 
-    mkdir -p "$caseDir/train/system"
-    { header dictionary controlDict; cat <<'EOF'
-application     trainNeuralOperator;
-startFrom       startTime;
-startTime       0;
-stopAt          endTime;
-endTime         0;
-deltaT          1;
-writeControl    timeStep;
-writeInterval   1;
-EOF
-    } > "$caseDir/train/system/controlDict"
+    writeTrainingControlDict "$caseDir/train/system/controlDict"
     { header dictionary neuralOperatorDict; cat <<'EOF'
 model       fno;
 modelFile   "constant/neuralOperator/aerofoil.nop";
@@ -843,12 +800,7 @@ functionObjectParallel)
     do
         foamDictionary -entry $entry -set 2 "$caseDir/system/controlDict" > /dev/null
     done
-    { header dictionary decomposeParDict; cat <<'EOF'
-numberOfSubdomains 2;
-method          simple;
-coeffs          { n (2 1 1); }
-EOF
-    } > "$caseDir/system/decomposeParDict"
+    writeDecomposeParDict "$caseDir" "(2 1 1)"
     (cd "$caseDir" && decomposePar > log.decomposePar 2>&1) \
         || fail "decomposePar failed: $(tail -5 "$caseDir/log.decomposePar")"
     (cd "$caseDir" && mpirun --allow-run-as-root --oversubscribe -np 2 \
@@ -860,19 +812,12 @@ EOF
         > log.reconstructPar 2>&1) \
         || fail "reconstructPar failed: $(tail -5 "$caseDir/log.reconstructPar")"
     # Decomposed, the function object predicts what serial surrogateFoam does
-    python3 - "$caseDir" <<'PY' || fail "the parallel function object's prediction differs from serial surrogateFoam's"
-import re, sys
-def values(path):
-    text = open(path).read()
-    body = text[text.index("internalField"):text.index("boundaryField")]
-    return [float(x) for x in re.findall(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?", body.split("(", 2)[-1])]
-for f in ("U", "p"):
-    a, b = values(f"{sys.argv[1]}/2/{f}Surrogate"), values(f"{sys.argv[1]}/1/{f}")
-    assert len(a) == len(b) > 0, (f, len(a), len(b))
-    d = max(abs(x - y) for x, y in zip(a, b))
-    print(f"    parallel {f}Surrogate vs serial surrogateFoam: max abs difference {d:g}")
-    assert d <= 1e-6*max(1, max(abs(y) for y in b)), d
-PY
+    for field in U p
+    do
+        sameInternalFields 1e-6 relative "parallel ${field}Surrogate vs serial surrogateFoam" \
+            "$caseDir/2/${field}Surrogate" "$caseDir/1/$field" \
+            || fail "the parallel function object's prediction of $field differs from serial surrogateFoam's"
+    done
     pass
     ;;
 

@@ -33,6 +33,7 @@ app="$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")"
 check="$2"
 
 scriptDir="$(cd "$(dirname "$0")" && pwd -P)"
+. "$scriptDir/functions"
 export NOP_SHARED_DATA="${NOP_SHARED_DATA:-$scriptDir/../../../shared/data}"
 export WM_PROJECT_DIR="${WM_PROJECT_DIR:-/usr/share/openfoam}"
 
@@ -88,19 +89,7 @@ writeCase()
 {
     mkdir -p "$caseDir/system"
     : > "$caseDir/dummy.pt"     # exists; never read by the checks using it
-    {
-        header controlDict
-        cat <<'EOF'
-application     trainNeuralOperator;
-startFrom       startTime;
-startTime       0;
-stopAt          endTime;
-endTime         0;
-deltaT          1;
-writeControl    timeStep;
-writeInterval   1;
-EOF
-    } > "$caseDir/system/controlDict"
+    writeTrainingControlDict "$caseDir/system/controlDict"
     {
         header neuralOperatorDict
         cat <<EOF

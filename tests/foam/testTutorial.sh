@@ -35,10 +35,8 @@ tutorial="$2"
 projectDir="$(cd "$(dirname "$0")/../.." && pwd -P)"
 export FOAM_NEURALOPERATOR="$projectDir"
 export NOP_SHARED_DATA="${NOP_SHARED_DATA:-$projectDir/../shared/data}"
-export WM_PROJECT_DIR="${WM_PROJECT_DIR:-/usr/share/openfoam}"
-export PATH="$buildDir/applications/utilities/trainNeuralOperator:$buildDir/applications/solvers/surrogateFoam:$PATH"
-# Function objects are loaded by name (libs (nopFunctionObjects);)
-export LD_LIBRARY_PATH="$buildDir/src/foam/functionObjects/neuralOperator${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+. "$projectDir/tests/foam/functions"
+useBuild "$buildDir"
 
 if grep -q requireSharedData "$projectDir/tutorials/$tutorial/Allrun" \
 && [ ! -d "$NOP_SHARED_DATA/neuraloperator" ]
