@@ -67,6 +67,14 @@ Foam::dictionary applicationSpec
 } // namespace
 
 
+// * * * * * * * * * * * * * * * Static Member Data  * * * * * * * * * * * //
+
+const Foam::wordList Foam::surrogateModel::keywords
+({
+    "modelFile", "device", "threads", "precision"
+});
+
+
 // * * * * * * * * * * * * * * * * Constructors  * * * * * * * * * * * * * * //
 
 Foam::surrogateModel::surrogateModel
