@@ -18,7 +18,9 @@ Description
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -26,6 +28,7 @@ Description
 
 #include "caseDataset.H"
 #include "caseParameter.H"
+#include "surrogateSetup.H"
 #include "surrogateChannels.H"
 
 #include "fvMesh.H"
@@ -480,6 +483,193 @@ TEST_F(CaseData, MissingFieldsTimesAndCasesAreNamed)
         caseDataset(dictOf(dataDict + "time 7;"), root(), noCache).sample();
     });
     EXPECT_NE(message.find("no time 7"), std::string::npos) << message;
+}
+
+
+
+//- FNV-1a, as the cache writes it
+uint64_t fnv1a(const std::string& bytes)
+{
+    uint64_t hash = 1469598103934665603ull;
+    for (const char c : bytes)
+    {
+        hash ^= uint8_t(c);
+        hash *= 1099511628211ull;
+    }
+    return hash;
+}
+
+
+std::string readBytes(const fs::path& path)
+{
+    std::ifstream is(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(is), {});
+}
+
+
+TEST_F(CaseData, CacheIsReadCheckedAndResampledWhenDamaged)
+{
+    makeCase(root_/"train_0", 2, 1);
+    makeCase(root_/"train_1", 4, 3);
+    const dictionary dict(dictOf(dataDict + "testCases ();"));
+    const fileName cache(root()/"cache");
+    const std::vector<float> sampled = caseDataset(dict, root(), cache).sample().train.outputs;
+    const fs::path file(root_/"cache"/"train_1.samples");
+    ASSERT_TRUE(fs::exists(file));
+    const std::string good(readBytes(file));
+
+    // The last output value, with a checksum that fits: what the cache
+    // holds is what training gets (the cache is read, not resampled)
+    std::string edited(good);
+    const std::size_t last = edited.size() - sizeof(uint64_t) - sizeof(float);
+    const float marker = 123.f;
+    std::memcpy(&edited[last], &marker, sizeof marker);
+    edited.resize(edited.size() - sizeof(uint64_t));
+    const uint64_t checksum = fnv1a(edited);
+    edited.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
+    std::ofstream(file, std::ios::binary) << edited;
+    EXPECT_EQ(caseDataset(dict, root(), cache).sample().train.outputs.back(), marker);
+
+    // One flipped bit: the checksum fails, the case is sampled again and
+    // the cache rewritten
+    std::string flipped(good);
+    flipped[flipped.size()/2] ^= 0x10;
+    std::ofstream(file, std::ios::binary) << flipped;
+    EXPECT_EQ(caseDataset(dict, root(), cache).sample().train.outputs, sampled);
+    EXPECT_EQ(readBytes(file), good);
+
+    // A lying block length (beyond the file) and a truncated file
+    std::string lying(good);
+    const uint64_t huge = uint64_t(1) << 62;
+    std::memcpy(&lying[8], &huge, sizeof huge);
+    std::ofstream(file, std::ios::binary) << lying;
+    EXPECT_EQ(caseDataset(dict, root(), cache).sample().train.outputs, sampled);
+    std::ofstream(file, std::ios::binary) << good.substr(0, good.size()/3);
+    EXPECT_EQ(caseDataset(dict, root(), cache).sample().train.outputs, sampled);
+
+    // A directory in the cache file's place: sampled, a warning, no abort
+    fs::remove(file);
+    fs::create_directories(file/"sub");
+    EXPECT_EQ(caseDataset(dict, root(), cache).sample().train.outputs, sampled);
+    EXPECT_TRUE(fs::is_directory(file));
+
+    // No temporary left beside the cache files
+    for (const auto& entry : fs::directory_iterator(root_/"cache"))
+    {
+        EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
+    }
+}
+
+
+TEST_F(CaseData, ValuesBeyondFloatRangeAreNamed)
+{
+    makeCase(root_/"train_0", 2, 1);
+    makeCase(root_/"train_1", 1e39, 3);
+    const fileName noCache;
+
+    // Finite as a double, Inf as the model's float: named, never a SIGFPE
+    std::string message = errorOf([&]
+    {
+        caseDataset(dictOf(dataDict + "testCases ();"), root(), noCache).sample();
+    });
+    EXPECT_NE(message.find("beyond float's range"), std::string::npos) << message;
+    EXPECT_NE(message.find("field p"), std::string::npos) << message;
+    EXPECT_NE(message.find("train_1"), std::string::npos) << message;
+
+    makeCase(root_/"train_1", 4, 3);
+    writeFile
+    (
+        root_/"train_1"/"constant"/"transportProperties",
+        foamHeader("dictionary", "transportProperties")
+      + "transportModel Newtonian;\nnu [0 2 -1 0 0 0 0] 1e39;\n"
+    );
+    message = errorOf([&]
+    {
+        caseDataset(dictOf(dataDict + "testCases ();"), root(), noCache).sample();
+    });
+    EXPECT_NE(message.find("Parameter nu"), std::string::npos) << message;
+    EXPECT_NE(message.find("beyond float's range"), std::string::npos) << message;
+}
+
+
+TEST_F(CaseData, SetupRoundTripsThroughJsonWithRangesAndBox)
+{
+    makeCase(root_/"train_0", 2, 1);
+    makeCase(root_/"train_1", 4, 3);
+    const dictionary dict(dictOf(dataDict + "testCases ();"));
+    caseDataset cases(dict, root(), fileName());
+    cases.sample();
+    const dictionary& spec = cases.spec();
+
+    // What the model file stores, read back: the same set-up
+    const std::string json(setupToJson(spec));
+    const dictionary back(setupFromJson(json, "model.nop", dictionary::null));
+    EXPECT_EQ(back.get<wordList>("inputs"), spec.get<wordList>("inputs"));
+    EXPECT_EQ(back.get<wordList>("outputs"), spec.get<wordList>("outputs"));
+    EXPECT_EQ(back.subDict("outputTypes"), spec.subDict("outputTypes"));
+    EXPECT_EQ(back.subDict("outputFloors"), spec.subDict("outputFloors"));
+    EXPECT_EQ(back.subDict("latentGrid").get<labelList>("resolution"), labelList({4, 6, 1}));
+    const dictionary& nu = back.subDict("parameters").subDict("nu");
+    EXPECT_EQ(nu.get<fileName>("file"), fileName("constant/transportProperties"));
+    EXPECT_EQ(nu.get<string>("entry"), string("nu"));
+    EXPECT_EQ(setupToJson(back), json);
+
+    // The training range of nu (1.5e-5 in both cases) and the union of the
+    // cases' boxes (the unit square)
+    const scalarList range(spec.subDict("parameterRanges").get<scalarList>("nu"));
+    EXPECT_DOUBLE_EQ(range[0], 1.5e-5);
+    EXPECT_DOUBLE_EQ(range[1], 1.5e-5);
+    const boundBox box(spec.get<boundBox>("trainedBox"));
+    EXPECT_NEAR(box.min().x(), 0, 1e-12);
+    EXPECT_NEAR(box.max().y(), 1, 1e-12);
+}
+
+
+TEST_F(CaseData, CraftedSetupIsRefusedNeverExpanded)
+{
+    const std::string good =
+        R"({"inputs": ["mask"], "outputs": ["p"],
+            "parameters": [{"name": "nu", "file": "constant/transportProperties",
+                            "entry": "nu", "component": null}],
+            "latentGrid": {"resolution": [4, 6, 1], "bounds": null}})";
+    EXPECT_EQ(errorOf([&] { setupFromJson(good, "m.nop", dictionary::null); }), "(no error)");
+
+    // Entries hold the checked tokens themselves: ( mask ), never text
+    // written out and parsed again (which would run directives)
+    const dictionary spec(setupFromJson(good, "m.nop", dictionary::null));
+    EXPECT_EQ(spec.lookup("inputs").size(), 3);
+
+    const auto refused = [&](const std::string& from, const std::string& to,
+                             const std::string& expected)
+    {
+        std::string crafted(good);
+        const std::size_t at = crafted.find(from);
+        ASSERT_NE(at, std::string::npos) << from;
+        crafted.replace(at, from.size(), to);
+        const std::string message =
+            errorOf([&] { setupFromJson(crafted, "m.nop", dictionary::null); });
+        EXPECT_NE(message.find("m.nop"), std::string::npos) << crafted << "\n" << message;
+        EXPECT_NE(message.find(expected), std::string::npos) << crafted << "\n" << message;
+    };
+
+    // Directives and variables are not names; they are never processed
+    refused(R"("mask")", R"("#codeStream")", "'inputs'");
+    refused(R"(["p"])", R"(["#include"])", "'outputs'");
+    refused(R"("p")", R"("$HOME")", "'outputs'");
+    refused(R"("entry": "nu")", R"("entry": "#calc \"1+1\"")", "parameters/nu/entry");
+    // Parameter files stay inside the case
+    refused(R"("constant/transportProperties")", R"("/etc/passwd")", "parameters/nu/file");
+    refused(R"("constant/transportProperties")", R"("../../etc/passwd")", "parameters/nu/file");
+    refused(R"("constant/transportProperties")", R"("constant/../../x")", "parameters/nu/file");
+    // Sizes, types and unknown entries
+    refused("[4, 6, 1]", "[65536, 65536, 65536]", "latentGrid/resolution");
+    refused("[4, 6, 1]", "[4, 6]", "latentGrid/resolution");
+    refused("[4, 6, 1]", "[4, -6, 1]", "latentGrid/resolution");
+    refused(R"("bounds": null)", R"("bounds": [[0, 0, 0], ["x", 1, 1]])", "latentGrid/bounds");
+    refused(R"("inputs")", R"("codeStream")", "codeStream");
+    refused(R"("component": null)", R"("component": "w")", "component");
+    refused(good, "[1, 2]", "not an object");
+    refused(good, "{\"inputs\": [\"mask\"", "not JSON");
 }
 
 

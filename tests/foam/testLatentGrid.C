@@ -740,6 +740,50 @@ TEST_F(LatentGrid, badEntriesAreFatalIOErrors)
     }
 }
 
+TEST_F(LatentGrid, hugeResolutionIsAFatalIOErrorNotAnOverflow)
+{
+    tinyCase c(boxMesh(4));
+    const fvMesh& mesh = c.mesh();
+
+    // 65536^2 points overflow a 32-bit label (segfault before)
+    const auto message = [&mesh](const std::string& entries)
+    {
+        try
+        {
+            latentGrid(mesh, gridDict(entries));
+        }
+        catch (const IOerror& e)
+        {
+            return std::string(e.message());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(message("resolution (65536 65536 2);").find("grid points, more than"),
+              std::string::npos) << message("resolution (65536 65536 2);");
+    EXPECT_NE(message("resolution (4 4 2000000);").find("more than"),
+              std::string::npos);
+    EXPECT_NE(message("resolution (4 4 4); bounds (0 0 0) (1e400 1 1);"),
+              "no error");
+}
+
+
+TEST_F(LatentGrid, unknownEntryNamesTheNearestKeyword)
+{
+    tinyCase c(boxMesh(4));
+    const fvMesh& mesh = c.mesh();
+    try
+    {
+        latentGrid(mesh, gridDict("resolution (4 4 4); bound (0 0 0) (1 1 1);"));
+        FAIL() << "no error";
+    }
+    catch (const IOerror& e)
+    {
+        const std::string what(e.message());
+        EXPECT_NE(what.find("Unknown entry 'latentGrid/bound'"), std::string::npos) << what;
+        EXPECT_NE(what.find("did you mean 'bounds'?"), std::string::npos) << what;
+    }
+}
+
 // * * * * * * * * * * * * * Grid -> mesh interpolation * * * * * * * * * * //
 
 TEST_F(LatentGrid, interpolatorIsExactForLinearFields)

@@ -13,7 +13,11 @@
 #
 #     checks: help epochsNotNumber epochsNotPositive modesEmpty
 #             precisionUnknown modelUnknown trainFileMissing trainFileAbsent
-#             sharedDataVariableUndefined inputAbsent modesExceedGrid tinyRun
+#             sharedDataVariableUndefined inputAbsent modesExceedGrid
+#             typoTopLevel typoModelDict typoTraining typoLearningRate
+#             typoTensorData typoCaseData typoCacheKey typoLatentGrid
+#             typoParameter parameterOutsideCase parameterAbsolutePath
+#             trainCasesEmpty modelFileNotNop modelFileNotAModel tinyRun
 #
 #     Exit status 77 (CTest SKIP_RETURN_CODE): the shared data is absent.
 #
@@ -191,6 +195,100 @@ modesExceedGrid)
     dataEntries="type tensorFile; trainFile \"\$NOP_SHARED_DATA/neuraloperator/burgers_train_16.pt\"; input x; output y; nTrain 32;"
     fnoEntries='modes (32);'
     expectFailure "modes" "exceed the 16 grid points" "burgers_train_16.pt"
+    ;;
+
+# Strict dictionaries: a typo is a FatalIOError naming the nearest keyword,
+# before any case is sampled (no case exists here)
+typoTopLevel)
+    trainingEntries='epochs 2; } trainig { epochs 3;'
+    expectFailure "Unknown entry 'trainig'" "did you mean 'training'?"
+    ;;
+
+typoModelDict)
+    fnoEntries='modes (8); } FNO { modes (8);'
+    expectFailure "Unknown entry 'FNO'" "did you mean 'fno'?"
+    ;;
+
+typoTraining)
+    trainingEntries='epoch 2;'
+    expectFailure "Unknown entry 'training/epoch'" "did you mean 'epochs'?"
+    ;;
+
+typoLearningRate)
+    trainingEntries='epochs 2; learningrate 1e-3;'
+    expectFailure "training/learningrate" "did you mean 'learningRate'?"
+    ;;
+
+typoTensorData)
+    dataEntries='type tensorFile; trainFile "dummy.pt"; testfiles ("dummy.pt");'
+    expectFailure "data/testfiles" "did you mean 'testFiles'?"
+    ;;
+
+typoCaseData)
+    dataEntries='type cases; trainCases ("runs/*"); input (mask); outputs (p);
+        latentGrid { resolution (8 8 1); }'
+    expectFailure "Unknown entry 'data/input'" "did you mean 'inputs'?"
+    ;;
+
+typoCacheKey)
+    dataEntries='type cases; trainCases ("runs/*"); inputs (mask); outputs (p);
+        cach false; latentGrid { resolution (8 8 1); }'
+    expectFailure "data/cach" "did you mean 'cache'?"
+    ;;
+
+typoLatentGrid)
+    dataEntries='type cases; trainCases ("runs/*"); inputs (mask); outputs (p);
+        latentGrid { resolutoin (8 8 1); }'
+    expectFailure "data/latentGrid/resolutoin" "did you mean 'resolution'?"
+    ;;
+
+typoParameter)
+    dataEntries='type cases; trainCases ("runs/*"); outputs (p);
+        parameters { nu { file "constant/transportProperties"; entri nu; } }
+        latentGrid { resolution (8 8 1); }'
+    expectFailure "parameters/nu/entri" "did you mean 'entry'?"
+    ;;
+
+parameterOutsideCase)
+    dataEntries='type cases; trainCases ("runs/*"); outputs (p);
+        parameters { nu { file "../../etc/passwd"; entry root; } }
+        latentGrid { resolution (8 8 1); }'
+    expectFailure "leaves the case directory"
+    ;;
+
+parameterAbsolutePath)
+    dataEntries='type cases; trainCases ("runs/*"); outputs (p);
+        parameters { nu { file "/etc/passwd"; entry root; } }
+        latentGrid { resolution (8 8 1); }'
+    expectFailure "must be a path relative to the case"
+    ;;
+
+trainCasesEmpty)
+    dataEntries='type cases; trainCases (); outputs (p); inputs (mask);
+        latentGrid { resolution (8 8 1); }'
+    expectFailure "trainCases: an empty list"
+    ;;
+
+# The model file and its report replace only files of their kind
+modelFileNotNop)
+    writeCase
+    sed -i 's|^modelFile .*|modelFile "system/controlDict";|' "$caseDir/system/neuralOperatorDict"
+    cp "$caseDir/system/controlDict" "$caseDir/controlDict.orig"
+    run && fail "exit status 0"
+    grep -qF "must end in .nop" "$log" || fail "no message about the extension"
+    cmp -s "$caseDir/system/controlDict" "$caseDir/controlDict.orig" \
+        || fail "system/controlDict changed"
+    echo "PASS ($check)"
+    ;;
+
+modelFileNotAModel)
+    writeCase
+    sed -i 's|^modelFile .*|modelFile "precious.nop";|' "$caseDir/system/neuralOperatorDict"
+    echo "results of a week" > "$caseDir/precious.nop"
+    run && fail "exit status 0"
+    grep -qF "which is not a model file" "$log" || fail "no message about the existing file"
+    grep -qx "results of a week" "$caseDir/precious.nop" || fail "precious.nop changed"
+    echo "PASS ($check)"
     ;;
 
 tinyRun)

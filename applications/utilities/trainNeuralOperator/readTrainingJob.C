@@ -12,6 +12,8 @@
 
 #include "readTrainingJob.H"
 #include "caseDataset.H"
+#include "strictKeywords.H"
+#include "surrogateSetup.H"
 #include "OStringStream.H"
 
 #include "HashSet.H"
@@ -19,7 +21,9 @@
 #include "scalarList.H"
 #include "stringOps.H"
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <initializer_list>
 #include <regex>
 #include <stdexcept>
@@ -33,6 +37,9 @@ namespace
 
 //- Model file written when the dictionary names none.
 const char* const defaultModelFile = "constant/neuralOperator/model.nop";
+
+//- The extension every model file carries
+const char* const modelExtension = "nop";
 
 
 //- Reads the entries of one (sub-)dictionary with dictionary::get and
@@ -206,26 +213,64 @@ public:
         return resolved;
     }
 
-    //- Warn about entries no reader asked for (typos)
-    void warnUnknown() const
+    //- FatalIOError at an entry no reader asked for (a typo)
+    void checkUnknown() const
     {
-        for (const word& key : dict_.sortedToc())
-        {
-            if (!known_.found(key))
-            {
-                Ostream& os =
-                    IOWarningInFunction(dict_)
-                        << "Ignoring unknown entry '" << path(key)
-                        << "'; known entries:";
-                for (const word& k : known_.sortedToc())
-                {
-                    os  << ' ' << k;
-                }
-                os  << endl;
-            }
-        }
+        checkKeywords(dict_, known_.sortedToc(), scope_);
     }
 };
+
+
+//- The first bytes of a file (fewer when it is shorter)
+std::string fileStart(const fileName& file, std::size_t n)
+{
+    std::ifstream is(file, std::ios::binary);
+    std::string bytes(n, '\0');
+    is.read(&bytes[0], std::streamsize(n));
+    bytes.resize(std::size_t(std::max<std::streamsize>(is.gcount(), 0)));
+    return bytes;
+}
+
+
+//- The model file and its report replace only files of their own kind:
+//- `modelFile "system/controlDict"` must not overwrite the case's
+//- controlDict, `modelFile "x.json"` not the model by its report
+void checkOutputs(const entryReader& top, const fileName& modelFile)
+{
+    if (modelFile.ext() != modelExtension)
+    {
+        top.error("modelFile")
+            << modelFile << " must end in ." << modelExtension
+            << " (its report goes beside it as .json)" << nl
+            << exit(FatalIOError);
+    }
+
+    const fileName report(nop::reportPathFor(modelFile));
+    const std::pair<fileName, std::string> outputs[2] =
+    {
+        {modelFile, std::string("NOPMODEL")},
+        {report, std::string("{")}
+    };
+    for (const auto& output : outputs)
+    {
+        const fileName& file = output.first;
+        if (!exists(file, false))
+        {
+            continue;
+        }
+        const bool ours =
+            isFile(file, false)
+         && fileStart(file, output.second.size()) == output.second;
+        if (!ours)
+        {
+            top.error("modelFile")
+                << "would replace " << file << ", which is not a model file"
+                << " or a training report (" << (isDir(file) ? "a directory" : "other content")
+                << "); remove it or choose another modelFile" << nl
+                << exit(FatalIOError);
+        }
+    }
+}
 
 
 bool positive(int64_t n)
@@ -302,7 +347,7 @@ nop::TensorFileDatasetOptions readData
         )
     );
 
-    d.warnUnknown();
+    d.checkUnknown();
 
     return data;
 }
@@ -415,7 +460,7 @@ nop::FNOOptions readFNO(const dictionary& fnoDict, const int64_t spatialDims)
 
     // inChannels/outChannels come from the data, precision from training
 
-    d.warnUnknown();
+    d.checkUnknown();
 
     return fno;
 }
@@ -591,7 +636,7 @@ nop::TrainerOptions readTraining(const dictionary& trainingDict)
         )
     );
 
-    d.warnUnknown();
+    d.checkUnknown();
 
     return training;
 }
@@ -613,6 +658,12 @@ nop::TrainingJob Foam::readTrainingJob
     entryReader top(dict, word::null);
 
     const word model(top.selectWord("model", top.get<word>("model"), {"fno"}));
+    checkKeywords
+    (
+        dict,
+        {"model", "modelFile", "data", "training", model},
+        word::null
+    );
 
     job.modelFile = top.resolve
     (
@@ -620,6 +671,18 @@ nop::TrainingJob Foam::readTrainingJob
         top.getOrDefault<fileName>("modelFile", defaultModelFile),
         caseDir
     );
+
+    checkOutputs(top, job.modelFile);
+
+    // The model and training entries are checked before the cases are
+    // sampled (minutes), so that a typo there fails at once
+    const dictionary& modelDict = dict.subOrEmptyDict(model);
+    readFNO
+    (
+        modelDict,
+        modelDict.getOrDefault<labelList>("modes", labelList(1)).size()
+    );
+    job.training = readTraining(dict.subOrEmptyDict("training"));
 
     // Training data: tensor files, or OpenFOAM cases sampled now
     const dictionary& dataDict = dict.subDict("data");
@@ -638,9 +701,7 @@ nop::TrainingJob Foam::readTrainingJob
             caseDir/"constant"/"neuralOperator"/"cache"
         );
         job.arrays = cases.sample();
-        OStringStream spec;
-        cases.spec().write(spec, false);
-        job.application = spec.str();
+        job.application = setupToJson(cases.spec());
         spatialDims = int64_t(job.arrays.train.grid.size());
     }
     else
@@ -648,10 +709,7 @@ nop::TrainingJob Foam::readTrainingJob
         job.data = readData(dataDict, caseDir);
         spatialDims = job.data.spatialDims();
     }
-    job.fno = readFNO(dict.subOrEmptyDict(model), spatialDims);
-    job.training = readTraining(dict.subOrEmptyDict("training"));
-
-    // The top level may hold variables for $expansion: no unknown-entry check
+    job.fno = readFNO(modelDict, spatialDims);
 
     return job;
 }

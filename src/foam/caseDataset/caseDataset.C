@@ -6,7 +6,10 @@
      \\/     M anipulation  |
 \*---------------------------------------------------------------------------*/
 
+#include "io/AtomicFile.hpp"
+
 #include "caseDataset.H"
+#include "strictKeywords.H"
 #include "surrogateChannels.H"
 #include "IStringStream.H"
 #include "OStringStream.H"
@@ -17,6 +20,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -31,7 +35,7 @@ using namespace Foam;
 //- Entries of the data dictionary that are not the channels' set-up
 const wordList datasetKeywords({"type", "trainCases", "testCases", "time", "cache"});
 
-constexpr char cacheMagic[8] = {'N', 'O', 'P', 'C', 'A', 'S', 'E', '2'};
+constexpr char cacheMagic[8] = {'N', 'O', 'P', 'C', 'A', 'S', 'E', '3'};
 
 
 //- Names, sizes and modification times of the files under the given
@@ -79,23 +83,43 @@ std::string fileStamps(const List<fileName>& paths)
 }
 
 
-void writeBlock(std::ostream& os, const std::string& text)
+uint64_t fnv1a(const std::string& bytes)
 {
-    const uint64_t size = text.size();
-    os.write(reinterpret_cast<const char*>(&size), sizeof size);
-    os.write(text.data(), size);
+    uint64_t hash = 1469598103934665603ull;
+    for (const char c : bytes)
+    {
+        hash ^= uint8_t(c);
+        hash *= 1099511628211ull;
+    }
+    return hash;
 }
 
 
-bool readBlock(std::istream& is, std::string& text)
+void appendBlock(std::string& bytes, const std::string& text)
+{
+    const uint64_t size = text.size();
+    bytes.append(reinterpret_cast<const char*>(&size), sizeof size);
+    bytes.append(text);
+}
+
+
+//- The next block of bytes at pos, false when it runs past the end
+bool nextBlock(const std::string& bytes, std::size_t& pos, std::string& text)
 {
     uint64_t size = 0;
-    if (!is.read(reinterpret_cast<char*>(&size), sizeof size) || size > (uint64_t(1) << 40))
+    if (bytes.size() - pos < sizeof size)
     {
         return false;
     }
-    text.resize(size);
-    return bool(is.read(&text[0], size));
+    std::memcpy(&size, bytes.data() + pos, sizeof size);
+    pos += sizeof size;
+    if (size > bytes.size() - pos)
+    {
+        return false;
+    }
+    text.assign(bytes, pos, size);
+    pos += size;
+    return true;
 }
 
 
@@ -108,68 +132,165 @@ struct cachedCase
 };
 
 
-bool readCache(const fileName& file, const std::string& key, cachedCase& cached)
+std::vector<float> floats(const std::string& bytes)
 {
-    std::ifstream is(file, std::ios::binary);
-    char magic[8];
-    std::string storedKey, inputs, outputs;
-    if
-    (
-        !is.read(magic, sizeof magic)
-     || std::memcmp(magic, cacheMagic, sizeof magic) != 0
-     || !readBlock(is, storedKey)
-     || storedKey != key
-     || !readBlock(is, cached.meta)
-     || !readBlock(is, inputs)
-     || !readBlock(is, outputs)
-    )
+    std::vector<float> values(bytes.size()/sizeof(float));
+    std::memcpy(values.data(), bytes.data(), values.size()*sizeof(float));
+    return values;
+}
+
+
+//- Read the cache of a case; false with the reason in why when it is
+//- absent, for another set-up (why empty: resampling is expected), or
+//- damaged (why says how: resampled with a warning).
+//- Layout: magic, key, meta, inputs, outputs (each a size and bytes),
+//- then the FNV-1a checksum of everything before it.
+bool readCache
+(
+    const fileName& file,
+    const std::string& key,
+    cachedCase& cached,
+    std::string& why
+)
+{
+    namespace fs = std::filesystem;
+    why.clear();
+    std::error_code ec;
+    const fs::file_status status = fs::status(file.c_str(), ec);
+    if (!fs::exists(status))
     {
         return false;
     }
-    cached.inputs.resize(inputs.size()/sizeof(float));
-    cached.outputs.resize(outputs.size()/sizeof(float));
-    std::memcpy(cached.inputs.data(), inputs.data(), inputs.size());
-    std::memcpy(cached.outputs.data(), outputs.data(), outputs.size());
+    if (!fs::is_regular_file(status))
+    {
+        why = "not a regular file";
+        return false;
+    }
+
+    std::ifstream is(file, std::ios::binary);
+    std::string bytes
+    (
+        (std::istreambuf_iterator<char>(is)), std::istreambuf_iterator<char>()
+    );
+    if (!is.good() && !is.eof())
+    {
+        why = std::string("unreadable: ") + std::strerror(errno);
+        return false;
+    }
+
+    const std::size_t trailer = sizeof(uint64_t);
+    if
+    (
+        bytes.size() < sizeof cacheMagic + trailer
+     || std::memcmp(bytes.data(), cacheMagic, sizeof cacheMagic) != 0
+    )
+    {
+        // An older format or not a cache: resampled, nothing to report
+        return false;
+    }
+    uint64_t stored = 0;
+    std::memcpy(&stored, bytes.data() + bytes.size() - trailer, trailer);
+    bytes.resize(bytes.size() - trailer);
+    if (fnv1a(bytes) != stored)
+    {
+        why = "checksum mismatch (damaged)";
+        return false;
+    }
+
+    std::size_t pos = sizeof cacheMagic;
+    std::string storedKey, inputs, outputs;
+    if
+    (
+        !nextBlock(bytes, pos, storedKey)
+     || !nextBlock(bytes, pos, cached.meta)
+     || !nextBlock(bytes, pos, inputs)
+     || !nextBlock(bytes, pos, outputs)
+     || pos != bytes.size()
+     || inputs.size() % sizeof(float) || outputs.size() % sizeof(float)
+    )
+    {
+        why = "malformed blocks";
+        return false;
+    }
+    if (storedKey != key)
+    {
+        return false;
+    }
+    cached.inputs = floats(inputs);
+    cached.outputs = floats(outputs);
     return true;
 }
 
 
-//- Write atomically: a temporary file, then rename
+//- Write atomically under a name of its own (a temporary, then rename),
+//- so that concurrent trainings of the same case never meet half a file.
+//- A cache that cannot be written is a warning: training goes on.
 void writeCache(const fileName& file, const std::string& key, const cachedCase& cached)
 {
-    mkDir(file.path());
-    const fileName tmp(file + ".tmp");
+    std::string bytes(cacheMagic, sizeof cacheMagic);
+    appendBlock(bytes, key);
+    appendBlock(bytes, cached.meta);
+    appendBlock
+    (
+        bytes,
+        std::string
+        (
+            reinterpret_cast<const char*>(cached.inputs.data()),
+            cached.inputs.size()*sizeof(float)
+        )
+    );
+    appendBlock
+    (
+        bytes,
+        std::string
+        (
+            reinterpret_cast<const char*>(cached.outputs.data()),
+            cached.outputs.size()*sizeof(float)
+        )
+    );
+    const uint64_t checksum = fnv1a(bytes);
+    bytes.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
+
+    try
     {
-        std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
-        os.write(cacheMagic, sizeof cacheMagic);
-        writeBlock(os, key);
-        writeBlock(os, cached.meta);
-        writeBlock
-        (
-            os,
-            std::string
-            (
-                reinterpret_cast<const char*>(cached.inputs.data()),
-                cached.inputs.size()*sizeof(float)
-            )
-        );
-        writeBlock
-        (
-            os,
-            std::string
-            (
-                reinterpret_cast<const char*>(cached.outputs.data()),
-                cached.outputs.size()*sizeof(float)
-            )
-        );
-        if (!os)
-        {
-            WarningInFunction
-                << "Cannot write the cache file " << tmp << nl;
-            return;
-        }
+        mkDir(file.path());
+        nop::writeFileAtomically(file, bytes);
     }
-    std::filesystem::rename(tmp.c_str(), file.c_str());
+    catch (const std::exception& e)
+    {
+        WarningInFunction
+            << "Cannot write the sample cache: " << e.what() << nl
+            << "    (training goes on; the case is sampled again next time)"
+            << endl;
+    }
+}
+
+
+//- The meta dictionary of a cache; false when it lacks an entry or does
+//- not parse (a damaged cache is resampled, never fatal)
+bool readMeta(const std::string& text, dictionary& meta)
+{
+    const bool throwing = FatalIOError.throwExceptions();
+    const bool throwingError = FatalError.throwExceptions();
+    bool ok = true;
+    try
+    {
+        IStringStream is(text);
+        meta = dictionary(is);
+        meta.get<wordList>("inputChannels");
+        meta.get<wordList>("outputChannels");
+        meta.get<labelList>("grid");
+        meta.get<boundBox>("bounds");
+        meta.subDict("outputTypes");
+        meta.subDict("outputMinima");
+    }
+    catch (const Foam::error&)
+    {
+        ok = false;
+    }
+    FatalIOError.throwExceptions(throwing);
+    FatalError.throwExceptions(throwingError);
+    return ok;
 }
 
 
@@ -197,15 +318,24 @@ Foam::caseDataset::caseDataset
     cacheDir_(dict.getOrDefault<bool>("cache", true) ? cacheDir : fileName()),
     spec_(dict),
     inputChannels_(),
-    outputChannels_()
+    outputChannels_(),
+    outputMinima_(),
+    trainedBox_(),
+    nSolutionD_(-1)
 {
+    wordList valid(datasetKeywords);
+    valid.append(surrogateChannels::keywords);
+    checkKeywords(dict, valid, "data");
+
     for (const word& keyword : datasetKeywords)
     {
         spec_.remove(keyword);
     }
-    // The channels check their own entries; the grid is required here
-    spec_.subDict("latentGrid");
+    // The entries the channels read are checked here too, before any case
+    // is sampled, so that a typo fails at once
+    checkKeywords(spec_.subDict("latentGrid"), latentGrid::keywords, "data/latentGrid");
     spec_.get<wordList>("outputs");
+    readCaseParameters(spec_);
 }
 
 
@@ -262,6 +392,12 @@ Foam::fileNameList Foam::caseDataset::findCases
                 << keyword << ": " << pattern << " matches no case directory"
                 << " (one holding constant/)" << exit(FatalIOError);
         }
+    }
+    if (required && cases.empty())
+    {
+        FatalIOErrorInFunction(dict_)
+            << keyword << ": an empty list; give at least one case directory"
+            << " (glob patterns allowed)" << exit(FatalIOError);
     }
     return fileNameList(std::move(cases));
 }
@@ -351,6 +487,8 @@ void Foam::caseDataset::appendCase
     dictionary given(spec_);
     given.remove("outputTypes");
     given.remove("outputFloors");
+    given.remove("parameterRanges");
+    given.remove("trainedBox");
     const std::string key =
         dictText(given) + "\ninputs at " + inputTime + ", outputs at "
       + outputTime + "\n" + fileStamps(sources);
@@ -361,10 +499,42 @@ void Foam::caseDataset::appendCase
         cacheDir_.empty() ? fileName() : cacheDir_/(name + ".samples");
 
     cachedCase sampled;
+    dictionary meta;
     const auto start = std::chrono::steady_clock::now();
-    const bool fromCache =
-        !cacheFile.empty() && isFile(cacheFile)
-     && readCache(cacheFile, key, sampled);
+    std::string damaged;
+    bool fromCache =
+        !cacheFile.empty() && readCache(cacheFile, key, sampled, damaged);
+    if (fromCache)
+    {
+        // The arrays must be what the meta says, or they are not used
+        fromCache = readMeta(sampled.meta, meta);
+        if (fromCache)
+        {
+            int64_t points = 1;
+            for (const label n : meta.get<labelList>("grid"))
+            {
+                points *= n;
+            }
+            fromCache =
+                points > 0
+             && int64_t(sampled.inputs.size())
+             == points*meta.get<wordList>("inputChannels").size()
+             && int64_t(sampled.outputs.size())
+             == points*meta.get<wordList>("outputChannels").size();
+        }
+        if (!fromCache)
+        {
+            damaged = "its arrays do not fit its description";
+        }
+    }
+    if (!damaged.empty())
+    {
+        WarningInFunction
+            << "Sample cache " << cacheFile << " is damaged ("
+            << damaged.c_str() << "): sampling case " << caseDir
+            << " again" << endl;
+        sampled = cachedCase();
+    }
 
     if (!fromCache)
     {
@@ -381,17 +551,32 @@ void Foam::caseDataset::appendCase
             )
         );
 
+        // Before the grid, whose resolution would be blamed otherwise
+        if (nSolutionD_ < 0)
+        {
+            nSolutionD_ = mesh.nSolutionD();
+        }
+        else if (mesh.nSolutionD() != nSolutionD_)
+        {
+            FatalIOErrorInFunction(dict_)
+                << "Case " << caseDir << " is " << mesh.nSolutionD()
+                << "D, the cases before it are " << nSolutionD_ << "D: all"
+                << " cases of a surrogate have the same solved directions"
+                << exit(FatalIOError);
+        }
+
         surrogateChannels channels(mesh, spec_);
         if (!spec_.found("outputTypes"))
         {
             channels.readOutputTypes(outputTime);
         }
 
-        dictionary meta;
+        meta.clear();
         meta.add("inputChannels", channels.inputChannelNames(inputTime));
         meta.add("outputChannels", channels.outputChannelNames());
         meta.add("outputTypes", channels.spec().subDict("outputTypes"));
         meta.add("grid", labelList(channels.grid().shape()));
+        meta.add("bounds", channels.grid().bounds());
 
         channels.appendInputs(inputTime, sampled.inputs);
         meta.add
@@ -407,8 +592,7 @@ void Foam::caseDataset::appendCase
         }
     }
 
-    IStringStream metaStream(sampled.meta);
-    const dictionary meta(metaStream);
+    trainedBox_.add(meta.get<boundBox>("bounds"));
     const wordList inputChannels(meta.get<wordList>("inputChannels"));
     if (outputChannels_.empty())
     {
@@ -499,10 +683,30 @@ nop::ArrayDatasets Foam::caseDataset::sample()
 
     Info<< "Sampling " << trainCases.size() << " training and "
         << testCases.size() << " test case(s) onto the latent grid" << endl;
+    // The parameters' ranges and the grid boxes of the training cases:
+    // what a prediction outside of them is warned against
+    const PtrList<caseParameter> parameters(readCaseParameters(spec_));
+    List<scalarList> ranges(parameters.size(), scalarList({GREAT, -GREAT}));
     for (const fileName& dir : trainCases)
     {
         appendCase(dir, data.train);
+        forAll(parameters, i)
+        {
+            const scalar value = parameters[i].value(dir);
+            ranges[i][0] = min(ranges[i][0], value);
+            ranges[i][1] = max(ranges[i][1], value);
+        }
     }
+    if (!parameters.empty())
+    {
+        dictionary rangeDict;
+        forAll(parameters, i)
+        {
+            rangeDict.add(parameters[i].name(), ranges[i]);
+        }
+        spec_.set("parameterRanges", rangeDict);
+    }
+    spec_.set("trainedBox", trainedBox_);
     if (!testCases.empty())
     {
         data.tests.resize(1);

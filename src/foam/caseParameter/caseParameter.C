@@ -7,10 +7,14 @@
 \*---------------------------------------------------------------------------*/
 
 #include "caseParameter.H"
+#include "strictKeywords.H"
 #include "DynamicList.H"
 #include "IFstream.H"
 #include "SubStrings.H"
 #include "stringOps.H"
+
+#include <cmath>
+#include <limits>
 
 // * * * * * * * * * * * * * * * * Constructors  * * * * * * * * * * * * * * //
 
@@ -21,6 +25,25 @@ Foam::caseParameter::caseParameter(const dictionary& dict)
     entry_(),
     component_(-1)
 {
+    checkKeywords(dict, {"file", "entry", "component"}, "parameters/" + name_);
+
+    // A file of the case: a model file from elsewhere must not read others
+    if (file_.empty() || file_.isAbsolute() || file_[0] == '~')
+    {
+        FatalIOErrorInFunction(dict)
+            << "file: '" << file_ << "' must be a path relative to the case"
+            << " (e.g. \"0/U\")" << exit(FatalIOError);
+    }
+    for (const auto& part : stringOps::split(file_, '/'))
+    {
+        if (part.str() == "..")
+        {
+            FatalIOErrorInFunction(dict)
+                << "file: '" << file_ << "' leaves the case directory"
+                << " ('..'); parameters come from the case's own files"
+                << exit(FatalIOError);
+        }
+    }
     // A word (nu) or a string ("boundaryField/inlet/value")
     const token t(dict.lookup("entry"));
     if (t.isWord())
@@ -132,11 +155,13 @@ Foam::scalar Foam::caseParameter::value(const fileName& caseDir) const
     }
 
     const scalar v = numbers[component_ < 0 ? 0 : component_];
-    if (!std::isfinite(v))
+    // The model sees float32: 1e39 is finite here, Inf there
+    if (!std::isfinite(v) || std::abs(v) > std::numeric_limits<float>::max())
     {
         FatalIOErrorInFunction(contents)
             << "Parameter " << name_ << ": entry '" << entry_.c_str() << "' of "
-            << path << " is not finite" << exit(FatalIOError);
+            << path << " is " << v << ", not finite or beyond float's range (|v| > "
+            << std::numeric_limits<float>::max() << ")" << exit(FatalIOError);
     }
     return v;
 }

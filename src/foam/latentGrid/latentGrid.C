@@ -7,8 +7,19 @@
 \*---------------------------------------------------------------------------*/
 
 #include "latentGrid.H"
+#include "strictKeywords.H"
+#include "runtime/Limits.hpp"
+
+#include <cmath>
+#include <cstdint>
+
 #include "dictionary.H"
 #include "polyMesh.H"
+
+// * * * * * * * * * * * * * * Static Member Data  * * * * * * * * * * * * //
+
+const Foam::wordList Foam::latentGrid::keywords({"resolution", "bounds"});
+
 
 // * * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
 
@@ -61,6 +72,8 @@ Foam::latentGrid::latentGrid(const polyMesh& mesh, const dictionary& dict)
     directions_(),
     points_()
 {
+    checkKeywords(dict, keywords, "latentGrid");
+
     const labelList resolution(dict.get<labelList>("resolution"));
 
     if (resolution.size() != vector::nComponents)
@@ -92,17 +105,41 @@ Foam::latentGrid::latentGrid(const polyMesh& mesh, const dictionary& dict)
                 << vector::componentNames[d] << ", got " << resolution[d]
                 << exit(FatalIOError);
         }
-        if (!(bounds_.max()[d] > bounds_.min()[d]))
+        if
+        (
+            !std::isfinite(bounds_.min()[d]) || !std::isfinite(bounds_.max()[d])
+         || !(bounds_.max()[d] > bounds_.min()[d])
+        )
         {
             FatalIOErrorInFunction(dict)
                 << "Entry 'bounds' " << bounds_
-                << ": the box is empty in direction "
+                << ": the box is empty or not finite in direction "
                 << vector::componentNames[d]
                 << exit(FatalIOError);
         }
 
+        if (resolution[d] > nop::limits::maxGridResolution)
+        {
+            FatalIOErrorInFunction(dict)
+                << "Entry 'resolution' " << resolution
+                << ": more than " << nop::limits::maxGridResolution
+                << " points in direction " << vector::componentNames[d]
+                << exit(FatalIOError);
+        }
         resolution_[d] = resolution[d];
         directions_.append(label(d));
+    }
+
+    // In 64 bits: the product of three labels overflows a 32-bit label
+    const int64_t nPoints =
+        int64_t(resolution_.x())*int64_t(resolution_.y())
+       *int64_t(resolution_.z());
+    if (nPoints > nop::limits::maxGridPoints)
+    {
+        FatalIOErrorInFunction(dict)
+            << "Entry 'resolution' " << resolution << ": " << nPoints
+            << " grid points, more than the " << nop::limits::maxGridPoints
+            << " a latent grid may have" << exit(FatalIOError);
     }
 
     makePoints();

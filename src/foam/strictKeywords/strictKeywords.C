@@ -72,7 +72,7 @@ void Foam::checkKeywords
 (
     const dictionary& dict,
     const wordList& valid,
-    const word& scope
+    const std::string& scope
 )
 {
     for (const entry& e : dict)
@@ -83,7 +83,7 @@ void Foam::checkKeywords
             continue;
         }
 
-        const word path(scope.empty() ? key : word(scope + '/' + key));
+        const std::string path(scope.empty() ? std::string(key) : scope + "/" + key);
         const word nearest(nearestKeyword(key, valid));
 
         // At the entry's line when it has one (a sub-dictionary: its own)
@@ -92,13 +92,13 @@ void Foam::checkKeywords
             e.isStream()
           ? FatalIOErrorInFunction(e.stream())
           : FatalIOErrorInFunction(where);
-        os  << "Unknown entry '" << path << "'";
+        os  << "Unknown entry '" << path.c_str() << "'";
         if (!nearest.empty())
         {
             os  << "; did you mean '" << nearest << "'?";
         }
         os  << nl << "    Valid entries" << (scope.empty() ? "" : " of ")
-            << scope << ":";
+            << scope.c_str() << ":";
         for (const word& k : valid)
         {
             os  << ' ' << k;

@@ -12,6 +12,11 @@
 
 const Foam::word Foam::surrogateChannels::maskName("mask");
 
+const Foam::wordList Foam::surrogateChannels::keywords
+({
+    "inputs", "parameters", "outputs", "latentGrid"
+});
+
 const Foam::word Foam::surrogateChannels::wallDistanceName("wallDistance");
 
 
@@ -137,6 +142,7 @@ void Foam::surrogateChannels::appendField
     if (fieldClass(name, timeName) == volScalarField::typeName)
     {
         const tmp<volScalarField> tfield = lookupOrRead<scalar>(name, timeName);
+        checkFloatRange(tfield(), timeName);
         if (minima)
         {
             minima->add(name, gMin(tfield().primitiveField()));
@@ -145,12 +151,9 @@ void Foam::surrogateChannels::appendField
     }
     else
     {
-        appendGridValues
-        (
-            name,
-            sampler_.sample(lookupOrRead<vector>(name, timeName)())(),
-            array
-        );
+        const tmp<volVectorField> tfield = lookupOrRead<vector>(name, timeName);
+        checkFloatRange(tfield(), timeName);
+        appendGridValues(name, sampler_.sample(tfield())(), array);
     }
 }
 

@@ -9,6 +9,9 @@
 #include "surrogateChannels.H"
 #include "calculatedFvPatchField.H"
 
+#include <cmath>
+#include <limits>
+
 // * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
 
 template<class Type>
@@ -44,6 +47,75 @@ Foam::surrogateChannels::lookupOrRead
         ),
         mesh_
     );
+}
+
+
+template<class Type>
+void Foam::surrogateChannels::checkFloatRange
+(
+    const GeometricField<Type, fvPatchField, volMesh>& field,
+    const word& timeName
+) const
+{
+    // std::isfinite and std::abs raise no floating-point exception: the
+    // check itself must not trip OpenFOAM's trap on Inf or NaN
+    const scalar floatMax = std::numeric_limits<float>::max();
+    const auto bad = [floatMax](const Type& value)
+    {
+        for (direction d = 0; d < pTraits<Type>::nComponents; ++d)
+        {
+            const scalar v = component(value, d);
+            if (!std::isfinite(v) || std::abs(v) > floatMax)
+            {
+                return true;
+            }
+        }
+        return false;
+    };
+
+    label badCell = -1;
+    forAll(field, celli)
+    {
+        if (bad(field[celli]))
+        {
+            badCell = celli;
+            break;
+        }
+    }
+    word badPatch;
+    forAll(field.boundaryField(), patchi)
+    {
+        for (const Type& value : field.boundaryField()[patchi])
+        {
+            if (badPatch.empty() && bad(value))
+            {
+                badPatch = field.boundaryField()[patchi].patch().name();
+            }
+        }
+    }
+
+    const bool local = badCell >= 0 || !badPatch.empty();
+    if (returnReduce(local, orOp<bool>()))
+    {
+        FatalErrorInFunction
+            << "Case " << mesh_.time().path() << ": field " << field.name()
+            << " in time " << timeName << " holds a value that is not finite"
+            << " or beyond float's range (|v| > " << floatMax << ")";
+        if (badCell >= 0)
+        {
+            FatalError
+                << ": " << field[badCell] << " in cell " << badCell;
+        }
+        else if (!badPatch.empty())
+        {
+            FatalError << ": on patch " << badPatch;
+        }
+        else
+        {
+            FatalError << " on another processor";
+        }
+        FatalError << exit(FatalError);
+    }
 }
 
 

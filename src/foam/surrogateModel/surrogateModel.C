@@ -9,8 +9,10 @@
 // The predictor's header is torch-free: it may meet OpenFOAM's headers.
 #include "inference/SurrogatePredictor.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "surrogateModel.H"
-#include "IStringStream.H"
+#include "surrogateSetup.H"
 #include "Pstream.H"
 
 #include <chrono>
@@ -44,24 +46,35 @@ public:
 };
 
 
-//- The set-up stored in a model file, as a dictionary
-Foam::dictionary applicationSpec
+//- A model whose test errors were not finite predicts nothing useful
+void warnNonFiniteTestErrors
 (
-    const std::string& text,
-    const Foam::fileName& modelFile,
-    const Foam::dictionary& dict
+    const std::string& summary,
+    const Foam::fileName& modelFile
 )
 {
-    using namespace Foam;
-    if (text.empty())
+    const nlohmann::json report =
+        nlohmann::json::parse(summary, nullptr, false);
+    if (!report.is_object() || !report.contains("testErrors"))
     {
-        FatalIOErrorInFunction(dict)
-            << "modelFile: " << modelFile << " was not trained on OpenFOAM"
-            << " cases (no latent grid or fields recorded); train it with"
-            << " data { type cases; ... }" << exit(FatalIOError);
+        return;
     }
-    IStringStream is(text);
-    return dictionary(is);
+    for (const auto& dataset : report["testErrors"].items())
+    {
+        for (const auto& precision : dataset.value().items())
+        {
+            const auto& e = precision.value();
+            if (e.is_object() && e.value("finite", true) == false)
+            {
+                WarningInFunction
+                    << "The training report in " << modelFile << " gives"
+                    << " non-finite test errors (" << dataset.key().c_str()
+                    << ", " << precision.key().c_str() << "): its predictions"
+                    << " are not to be trusted" << Foam::endl;
+                return;
+            }
+        }
+    }
 }
 
 } // namespace
@@ -134,6 +147,7 @@ Foam::surrogateModel::surrogateModel
                 << "modelFile: " << e.what() << exit(FatalIOError);
         }
         application = predictor_->application();
+        warnNonFiniteTestErrors(predictor_->summary(), modelFile_);
     }
     Pstream::scatter(application);
 
@@ -157,9 +171,73 @@ Foam::surrogateModel::surrogateModel
         new surrogateChannels
         (
             mesh,
-            applicationSpec(application, modelFile_, dict)
+            setupFromJson(application, modelFile_, dict)
         )
     );
+
+    warnOutsideTraining(mesh);
+}
+
+
+// * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
+
+void Foam::surrogateModel::warnOutsideTraining(const fvMesh& mesh) const
+{
+    const dictionary& spec = channels_->spec();
+
+    const dictionary* rangesPtr = spec.findDict("parameterRanges");
+    if (rangesPtr)
+    {
+        for (const caseParameter& parameter : readCaseParameters(spec))
+        {
+            scalarList range;
+            if (!rangesPtr->readIfPresent(parameter.name(), range))
+            {
+                continue;
+            }
+            const scalar value = parameter.value(mesh.time().globalPath());
+            const scalar width = max(range[1] - range[0], VSMALL);
+            const scalar beyond =
+                max(range[0] - value, value - range[1]);
+            if (beyond > 1e-6*width)
+            {
+                WarningInFunction
+                    << "Parameter " << parameter.name() << " = " << value
+                    << " lies outside the training range [" << range[0]
+                    << ", " << range[1] << "] of " << modelFile_ << " by "
+                    << beyond << " (" << 100*beyond/width
+                    << " % of the range): the prediction is an"
+                    << " extrapolation" << endl;
+            }
+        }
+    }
+
+    boundBox trained;
+    if (spec.readIfPresent("trainedBox", trained) && trained.valid())
+    {
+        const boundBox& box = channels_->grid().bounds();
+        const vector tolerance(0.01*trained.span());
+        const boundBox allowed(trained.min() - tolerance, trained.max() + tolerance);
+        if (!allowed.contains(box))
+        {
+            WarningInFunction
+                << "The latent grid's box on this mesh " << box
+                << " is not inside the box of the training cases "
+                << trained << " (mesh bounds " << mesh.bounds()
+                << "): a geometry unlike the training cases'" << endl;
+        }
+    }
+
+    const label outside = channels_->nCellsOutsideGrid();
+    const label cells = returnReduce(mesh.nCells(), sumOp<label>());
+    if (cells > 0 && scalar(outside) > 0.25*cells)
+    {
+        WarningInFunction
+            << outside << " of " << cells << " cells ("
+            << 100.0*outside/cells << " %) lie outside the latent grid's box "
+            << channels_->grid().bounds() << ": they are not predicted"
+            << endl;
+    }
 }
 
 
