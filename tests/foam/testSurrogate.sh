@@ -927,7 +927,7 @@ interrupted)
             || fail "SIG$signal: no message: $(tail -5 "$caseDir/log")"
         [ ! -e "$caseDir/1" ] || fail "SIG$signal during the write left time 1: $(ls -R "$caseDir/1")"
         noTemporary
-        echo "    SIG$signal (status $status): $(grep 'interrupted' "$caseDir/log")"
+        echo "    SIG$signal (status $status): $(grep 'interrupted while' "$caseDir/log")"
     done
     runSurrogate || fail "the rerun failed: $(tail -20 "$caseDir/log")"
     [ -f "$caseDir/1/U" ] || fail "the rerun wrote no U"
