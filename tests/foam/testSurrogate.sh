@@ -42,6 +42,27 @@
 #       parallel          surrogateFoam -parallel -compare on 2 processors
 #                         equals the serial prediction (max abs difference
 #                         printed) and relative L2
+#       writeFailure, diskFull, interrupted, parallelWriteFailure
+#                         a time directory that cannot be made (a file of
+#                         that name), a full disk (a filled tmpfs; root),
+#                         SIGTERM/SIGINT during the write (strace), one
+#                         processor failing: nothing written, no temporary
+#                         left, the error names the directory and the
+#                         reason (every processor reports it); reruns work
+#       overwriteKeeps    -overwrite keeps the other files of the time; a
+#                         failed -overwrite leaves the old time unchanged
+#       comparePrediction -compare refuses a latest time written by
+#                         surrogateFoam (its marker uniform/surrogateFoam)
+#       dictionaryTypo    misspelt surrogateDict entries name the nearest
+#       functionObjectWriteTimes  20 iterations, writeInterval 10: the
+#                         surrogate and error fields at 10 and 20 only
+#       functionObjectTypo  feilds: the solver stops, "did you mean 'fields'?"
+#       functionObjectLoadFailure  a truncated model stops the solver
+#                         (onError warn: a warning, the solver runs)
+#       functionObjectParallelFailure  a non-finite prediction (the master
+#                         alone runs the model) under mpirun -np 2, modes
+#                         initialise and predict: the run ends, both
+#                         processors report the error
 #       help              -help lists the options
 #       cleanup           removes the work directory (fixture cleanup)
 #
@@ -328,6 +349,32 @@ expectError()
     grep -A6 "FOAM FATAL" "$caseDir/log" | grep -v '^$' | sed 's/^/    /'
 }
 
+# noTemporary: no temporary time directory left in $caseDir (or processor*)
+noTemporary()
+{
+    local left
+    left="$(find "$caseDir" -maxdepth 2 -name '.*.surrogateFoam.tmp*')"
+    [ -z "$left" ] || fail "temporary directories left: $left"
+}
+
+# expectWriteError <log> <fragment>...: surrogateFoam failed writing, the
+# error names the directory and each fragment; nothing written
+expectWriteError()
+{
+    local log="$1"
+    shift
+    grep -q "FOAM FATAL" "$log" || fail "no OpenFOAM fatal error: $(tail -5 "$log")"
+    grep -q "^Wrote" "$log" && fail "says it wrote: $(grep '^Wrote' "$log")"
+    local fragment
+    for fragment in "Cannot write time directory" "$@"
+    do
+        grep -qF -- "$fragment" "$log" \
+            || fail "the error does not say '$fragment': $(grep -A8 'FOAM FATAL' "$log")"
+    done
+    noTemporary
+    grep -A8 "FOAM FATAL" "$log" | grep -v '^$' | sed 's/^/    /'
+}
+
 # appendFunctionObject <mode> [extra entries]: to $caseDir/system/controlDict,
 # with modelFile $foModelFile
 foModelFile="$model"
@@ -401,8 +448,14 @@ writeFields)
     do
         [ -f "$caseDir/1/$field" ] || fail "no 1/$field"
     done
-    [ "$(ls "$caseDir/1")" = "$(printf 'U\np')" ] \
-        || fail "time 1 holds more than U and p: $(ls "$caseDir/1")"
+    [ "$(ls "$caseDir/1")" = "$(printf 'U\np\nuniform')" ] \
+        || fail "time 1 holds more than U, p and uniform: $(ls "$caseDir/1")"
+    # Marked as a prediction
+    [ "$(foamDictionary -entry application -value "$caseDir/1/uniform/surrogateFoam")" = surrogateFoam ] \
+        || fail "no marker 1/uniform/surrogateFoam: $(ls -R "$caseDir/1")"
+    foamDictionary -entry modelFile -value "$caseDir/1/uniform/surrogateFoam" | grep -qF "$(basename "$model")" \
+        || fail "the marker does not name the model file"
+    noTemporary
     postProcess -case "$caseDir" -time 1 -func 'mag(U)' > "$caseDir/log.postProcess" 2>&1 \
         || fail "postProcess cannot read the prediction: $(tail -5 "$caseDir/log.postProcess")"
     [ -f "$caseDir/1/mag(U)" ] || fail "postProcess wrote no mag(U) from the predicted U"
@@ -817,6 +870,254 @@ functionObjectParallel)
         sameInternalFields 1e-6 relative "parallel ${field}Surrogate vs serial surrogateFoam" \
             "$caseDir/2/${field}Surrogate" "$caseDir/1/$field" \
             || fail "the parallel function object's prediction of $field differs from serial surrogateFoam's"
+    done
+    pass
+    ;;
+
+writeFailure)
+    # The time directory cannot be made (a file named 1): an error naming
+    # it and the reason, nothing written; before, "Wrote" and exit 0
+    newCase
+    echo "not a directory" > "$caseDir/1"
+    runSurrogate && fail "surrogateFoam succeeded though it cannot write: $(tail -5 "$caseDir/log")"
+    expectWriteError "$caseDir/log" "$caseDir/1" "Not a directory"
+    [ "$(cat "$caseDir/1")" = "not a directory" ] || fail "1 changed"
+    rm "$caseDir/1"
+    runSurrogate || fail "the rerun failed: $(tail -20 "$caseDir/log")"
+    [ -f "$caseDir/1/U" ] && [ -f "$caseDir/1/p" ] || fail "the rerun wrote no U, p"
+    pass
+    ;;
+
+diskFull)
+    # A full disk (a small tmpfs, filled): nothing written, the reason
+    # named; the rerun once there is space works
+    newCase
+    mnt="$work/$check.mnt.$$"
+    mkdir -p "$mnt"
+    mount -t tmpfs -o size=4m tmpfs "$mnt" 2> /dev/null \
+        || { rmdir "$mnt"; echo "SKIP ($check): cannot mount a tmpfs (not root?)"; exit 77; }
+    trap 'umount "$mnt"; rmdir "$mnt"; rm -rf "$caseDir"' EXIT
+    cp -r "$caseDir" "$mnt/case"
+    caseDir="$mnt/case"
+    # All space but 8 kB (U needs about 25 kB)
+    dd if=/dev/zero of="$mnt/filler" bs=4k > /dev/null 2>&1
+    truncate -s "-8k" "$mnt/filler"
+    runSurrogate && fail "surrogateFoam succeeded on a full disk: $(tail -5 "$caseDir/log")"
+    expectWriteError "$caseDir/log" "$caseDir/1" "No space left on device"
+    [ ! -e "$caseDir/1" ] || fail "time 1 written on a full disk: $(ls "$caseDir/1")"
+    rm "$mnt/filler"
+    runSurrogate || fail "the rerun failed: $(tail -20 "$caseDir/log")"
+    [ -f "$caseDir/1/U" ] || fail "the rerun wrote no U"
+    pass
+    ;;
+
+interrupted)
+    # SIGTERM while writing (after the first field is on disk, strace
+    # delivers it at the first fsync): nothing left, the rerun works
+    command -v strace > /dev/null || { echo "SKIP ($check): strace not found"; exit 77; }
+    strace -o /dev/null true 2> /dev/null || { echo "SKIP ($check): strace cannot trace here"; exit 77; }
+    newCase
+    for signal in TERM INT
+    do
+        (cd "$caseDir" && strace -f -o /dev/null -e trace=fsync \
+            -e inject=fsync:signal=$signal:when=1 surrogateFoam) > "$caseDir/log" 2>&1
+        status=$?
+        [ "$status" -ne 0 ] || fail "SIG$signal during the write: exit status 0: $(tail -5 "$caseDir/log")"
+        grep -q "interrupted while writing $caseDir/1" "$caseDir/log" \
+            || fail "SIG$signal: no message: $(tail -5 "$caseDir/log")"
+        [ ! -e "$caseDir/1" ] || fail "SIG$signal during the write left time 1: $(ls -R "$caseDir/1")"
+        noTemporary
+        echo "    SIG$signal (status $status): $(grep 'interrupted while' "$caseDir/log")"
+    done
+    runSurrogate || fail "the rerun failed: $(tail -20 "$caseDir/log")"
+    [ -f "$caseDir/1/U" ] || fail "the rerun wrote no U"
+    pass
+    ;;
+
+overwriteKeeps)
+    # -overwrite replaces the fields of an existing time directory and
+    # keeps its other files; a failed -overwrite (strace: no space at the
+    # second field) leaves the old one as it was
+    newCase
+    runSurrogate || fail "surrogateFoam failed: $(tail -20 "$caseDir/log")"
+    echo "kept" > "$caseDir/1/extra"
+    echo "modified" > "$caseDir/1/p"
+    before="$(cd "$caseDir/1" && md5sum U p extra)"
+    if command -v strace > /dev/null && strace -o /dev/null true 2> /dev/null
+    then
+        (cd "$caseDir" && strace -f -o /dev/null -e trace=fsync \
+            -e inject=fsync:error=ENOSPC:when=2 surrogateFoam -overwrite) > "$caseDir/log" 2>&1 \
+            && fail "-overwrite succeeded though a write failed"
+        expectWriteError "$caseDir/log" "$caseDir/1" "No space left on device"
+        [ "$(cd "$caseDir/1" && md5sum U p extra)" = "$before" ] \
+            || fail "a failed -overwrite changed time 1"
+    fi
+    runSurrogate -overwrite || fail "-overwrite failed: $(tail -20 "$caseDir/log")"
+    [ "$(cat "$caseDir/1/extra")" = kept ] || fail "-overwrite removed 1/extra"
+    foamDictionary -entry internalField -value "$caseDir/1/p" > /dev/null \
+        || fail "-overwrite did not rewrite 1/p"
+    [ -f "$caseDir/1/uniform/surrogateFoam" ] || fail "-overwrite wrote no marker"
+    noTemporary
+    pass
+    ;;
+
+comparePrediction)
+    # -compare refuses a latest time written by surrogateFoam (before:
+    # relative L2 4e-7 "against the solver result", its own output)
+    newCase
+    foamDictionary -entry writeTime -set 500 "$caseDir/system/surrogateDict" > /dev/null
+    runSurrogate || fail "surrogateFoam (writeTime 500) failed: $(tail -20 "$caseDir/log")"
+    foamDictionary -entry writeTime -set 1 "$caseDir/system/surrogateDict" > /dev/null
+    surrogateOptions=-compare
+    expectError "-compare" "$caseDir/500" "written by surrogateFoam"
+    grep -q "^relative L2" "$caseDir/log" && fail "compared with its own prediction"
+    pass
+    ;;
+
+dictionaryTypo)
+    # A misspelt entry is an error naming the nearest valid one
+    newCase
+    for typo in "writetime:writeTime" "precission:precision" "treads:threads"
+    do
+        writeSurrogateDict "\"$model\""
+        echo "${typo%%:*} 1;" >> "$caseDir/system/surrogateDict"
+        expectError "Unknown entry 'surrogateDict/${typo%%:*}'" "did you mean '${typo#*:}'?" "surrogateDict"
+    done
+    pass
+    ;;
+
+parallelWriteFailure)
+    # One processor cannot write (processor1/1 is a file): every processor
+    # reports it, none writes
+    command -v mpirun > /dev/null || { echo "SKIP ($check): mpirun not found"; exit 77; }
+    newCase
+    writeDecomposeParDict "$caseDir" "(2 1 1)"
+    (cd "$caseDir" && decomposePar -time 0 > log.decomposePar 2>&1) \
+        || fail "decomposePar failed: $(tail -5 "$caseDir/log.decomposePar")"
+    echo "not a directory" > "$caseDir/processor1/1"
+    (cd "$caseDir" && timeout 100 mpirun --allow-run-as-root --oversubscribe -np 2 \
+        surrogateFoam -parallel > log 2>&1)
+    status=$?
+    [ "$status" -ne 0 ] || fail "surrogateFoam -parallel succeeded: $(tail -5 "$caseDir/log")"
+    [ "$status" -ne 124 ] || fail "surrogateFoam -parallel hung: $(tail -20 "$caseDir/log")"
+    for proc in 0 1
+    do
+        grep -q "^\[$proc\] --> FOAM FATAL ERROR" "$caseDir/log" \
+            || fail "processor $proc does not report the error: $(grep -A10 'FATAL' "$caseDir/log")"
+    done
+    grep -qF "processor1: cannot rename" "$caseDir/log" || fail "the error does not name processor1's reason"
+    [ ! -e "$caseDir/processor0/1" ] || fail "processor0 wrote time 1 though processor1 failed"
+    [ -f "$caseDir/processor1/1" ] || fail "processor1/1 changed"
+    noTemporary
+    grep -A7 "^\[1\] --> FOAM FATAL" "$caseDir/log" | grep -v '^\[1\] *$' | sed 's/^/    /'
+    pass
+    ;;
+
+functionObjectWriteTimes)
+    # 20 iterations, writeInterval 10: <field>Surrogate and
+    # <field>SurrogateError at 10 and 20 only (before: at every iteration)
+    newCase
+    appendFunctionObject compare
+    rm -rf "$caseDir/$solverTime"
+    foamDictionary -entry endTime -set 20 "$caseDir/system/controlDict" > /dev/null
+    foamDictionary -entry writeInterval -set 10 "$caseDir/system/controlDict" > /dev/null
+    (cd "$caseDir" && simpleFoam) > "$caseDir/log.simpleFoam" 2>&1 \
+        || fail "simpleFoam failed: $(grep -A8 'FOAM FATAL' "$caseDir/log.simpleFoam" || tail -8 "$caseDir/log.simpleFoam")"
+    times="$(cd "$caseDir" && ls -d [0-9]* | sort -n | tr '\n' ' ')"
+    [ "$times" = "0 10 20 " ] || fail "time directories $times, not 0 10 20"
+    for time in 10 20
+    do
+        for field in USurrogate pSurrogate USurrogateError pSurrogateError
+        do
+            [ -f "$caseDir/$time/$field" ] || fail "no $time/$field"
+        done
+    done
+    [ "$(grep -vc '^#' "$caseDir/postProcessing/surrogate/0/relativeL2.dat")" = 20 ] \
+        || fail "compare did not log every iteration"
+    echo "    time directories: $times"
+    pass
+    ;;
+
+functionObjectTypo)
+    # feilds: the run stops (before: ignored, all fields predicted)
+    newCase
+    appendFunctionObject predict "feilds (U);"
+    foamDictionary -entry endTime -set 2 "$caseDir/system/controlDict" > /dev/null
+    rm -rf "$caseDir/$solverTime"
+    (cd "$caseDir" && simpleFoam) > "$caseDir/log.simpleFoam" 2>&1 \
+        && fail "simpleFoam ran with feilds: $(grep -i -A3 'surrogate' "$caseDir/log.simpleFoam" | head)"
+    for fragment in "FOAM FATAL" "Unknown entry 'surrogate/feilds'" "did you mean 'fields'?"
+    do
+        grep -qF "$fragment" "$caseDir/log.simpleFoam" \
+            || fail "the error does not say '$fragment': $(grep -A8 'FOAM' "$caseDir/log.simpleFoam")"
+    done
+    grep -q "^Time = 1" "$caseDir/log.simpleFoam" && fail "the solver ran"
+    grep -A4 "FOAM FATAL" "$caseDir/log.simpleFoam" | grep -v '^$' | sed 's/^/    /'
+    pass
+    ;;
+
+functionObjectLoadFailure)
+    # A model that does not load stops the run (before: a warning and a
+    # cold start when the error is not an IO error); onError warn runs on
+    newCase
+    head -c 1000 "$model" > "$caseDir/truncated.nop"
+    foModelFile="truncated.nop"
+    foamDictionary -entry endTime -set 2 "$caseDir/system/controlDict" > /dev/null
+    foamDictionary -entry writeInterval -set 2 "$caseDir/system/controlDict" > /dev/null
+    rm -rf "$caseDir/$solverTime"
+    cp "$caseDir/system/controlDict" "$caseDir/controlDict.orig"
+    appendFunctionObject initialise
+    (cd "$caseDir" && simpleFoam) > "$caseDir/log.simpleFoam" 2>&1 \
+        && fail "simpleFoam ran with a truncated model"
+    grep -q "FOAM FATAL" "$caseDir/log.simpleFoam" && grep -qF "truncated.nop" "$caseDir/log.simpleFoam" \
+        || fail "no error naming the model: $(tail -8 "$caseDir/log.simpleFoam")"
+    grep -q "^Time = 1" "$caseDir/log.simpleFoam" && fail "the solver ran (a cold start)"
+    grep -A4 "FOAM FATAL" "$caseDir/log.simpleFoam" | grep -v '^$' | sed 's/^/    /'
+    cp "$caseDir/controlDict.orig" "$caseDir/system/controlDict"
+    appendFunctionObject initialise "onError warn;"
+    (cd "$caseDir" && simpleFoam) > "$caseDir/log.simpleFoam" 2>&1 \
+        || fail "onError warn: simpleFoam failed: $(tail -8 "$caseDir/log.simpleFoam")"
+    grep -q "onError warn: the run continues without surrogate" "$caseDir/log.simpleFoam" \
+        || fail "onError warn: no warning: $(grep -i -A5 'warn' "$caseDir/log.simpleFoam" | head)"
+    [ -f "$caseDir/2/U" ] || fail "onError warn: the solver did not run"
+    pass
+    ;;
+
+functionObjectParallelFailure)
+    # A failure of the master alone (it runs the model: an inlet velocity
+    # 3e38, near the float maximum, makes the prediction non-finite) under
+    # mpirun -np 2: the run ends, every processor reports the error. Before,
+    # in mode initialise processor 1 waited forever.
+    command -v mpirun > /dev/null || { echo "SKIP ($check): mpirun not found"; exit 77; }
+    newCase
+    rm -rf "$caseDir/$solverTime"
+    foamDictionary -entry endTime -set 2 "$caseDir/system/controlDict" > /dev/null
+    writeDecomposeParDict "$caseDir" "(2 1 1)"
+    (cd "$caseDir" && decomposePar > log.decomposePar 2>&1) \
+        || fail "decomposePar failed: $(tail -5 "$caseDir/log.decomposePar")"
+    # The parameter is read from the case's 0/U; the solver's own fields
+    # (processor*/0/U) keep the usual inlet
+    foamDictionary -entry boundaryField/inlet/value -set "uniform (3e38 0 0)" "$caseDir/0/U" > /dev/null
+    cp "$caseDir/system/controlDict" "$caseDir/controlDict.orig"
+    for mode in initialise predict
+    do
+        cp "$caseDir/controlDict.orig" "$caseDir/system/controlDict"
+        appendFunctionObject $mode
+        (cd "$caseDir" && timeout 60 mpirun --allow-run-as-root --oversubscribe -np 2 \
+            simpleFoam -parallel > log.simpleFoam 2>&1)
+        status=$?
+        [ "$status" -ne 124 ] || fail "$mode: the run hung (killed after 60 s): $(tail -20 "$caseDir/log.simpleFoam")"
+        [ "$status" -ne 0 ] || fail "$mode: the run succeeded: $(tail -5 "$caseDir/log.simpleFoam")"
+        for proc in 0 1
+        do
+            grep -q "^\[$proc\] --> FOAM FATAL ERROR" "$caseDir/log.simpleFoam" \
+                || fail "$mode: processor $proc does not report the error: $(grep -A10 'FATAL\|Warn' "$caseDir/log.simpleFoam" | head -30)"
+        done
+        # (the message's continuation lines carry no [processor] prefix)
+        [ "$(grep -c "the prediction is not finite" "$caseDir/log.simpleFoam")" -ge 2 ] \
+            || fail "$mode: not every processor says why: $(grep -A10 'FATAL' "$caseDir/log.simpleFoam" | head -30)"
+        echo "    $mode (exit status $status):"
+        grep -A6 "^\[1\] --> FOAM FATAL" "$caseDir/log.simpleFoam" | grep -v '^\[1\] *$' | sed 's/^/    /'
     done
     pass
     ;;

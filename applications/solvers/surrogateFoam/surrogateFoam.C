@@ -28,8 +28,23 @@ Description
     never overwritten (unless -overwrite); nothing is written when the
     prediction fails.
 
+    The time directory is written all at once or not at all: the fields
+    go to a temporary directory beside it (.\<writeTime\>.surrogateFoam.tmp.\<pid\>,
+    in processorN/ in parallel), every write checked, and the directory
+    is then renamed to the time name (exchanged with an existing one,
+    whose other files are kept). A write that fails (a full disk, no
+    permission) or SIGINT/SIGTERM/SIGHUP during the write leaves nothing
+    and the error names the directory and the reason; in parallel all
+    processors fail together and each reports it.
+
+    The time directory is marked as a prediction:
+    \<writeTime\>/uniform/surrogateFoam (a dictionary: model file, input
+    time, fields, date), which reconstructPar carries along and paraFoam
+    ignores; -compare refuses a reference time so marked.
+
     -compare evaluates the prediction against the case's solver result at
-    its latest time: the relative L2 error per field,
+    its latest time (not one written by surrogateFoam: a FatalError
+    naming it): the relative L2 error per field,
     sqrt(sum V |pred - ref|^2 / sum V |ref|^2) over the cells, printed and
     written to postProcessing/surrogateFoam/\<writeTime\>/relativeL2.dat,
     with the same error of the solver result sampled onto the latent grid
@@ -50,7 +65,8 @@ Usage
         Compare with the case's solver result at its latest time
 
       - \par -overwrite
-        Replace fields already present in the write time
+        Replace fields already present in the write time (only once the
+        new time directory is complete)
 
       - \par -dict \<file\>
         Use an alternative dictionary (default: system/surrogateDict)
@@ -76,6 +92,9 @@ Usage
         writeTime | time directory the prediction is written to | scalar | no | first time + deltaT
     \endtable
 
+    Any other entry is a FatalIOError naming the nearest valid one
+    (writetime: did you mean 'writeTime'?).
+
     Output (log): one line per stage with its wall time, then
     \verbatim
     Wall time: load 0.21 s, sampling 0.05 s, inference 0.31 s, write 0.04 s
@@ -92,6 +111,8 @@ See also
 \*---------------------------------------------------------------------------*/
 
 #include "surrogateModel.H"
+#include "strictKeywords.H"
+#include "timeDirectoryWriter.H"
 
 #include "argList.H"
 #include "Time.H"
@@ -102,6 +123,8 @@ See also
 #include "Tuple2.H"
 #include "volFields.H"
 #include "fvc.H"
+#include "OStringStream.H"
+#include "clock.H"
 
 #include <chrono>
 
@@ -133,6 +156,56 @@ scalar relativeL2
     const scalar error = gSum(V*magSqr(values - reference.primitiveField()));
     const scalar norm = gSum(V*magSqr(reference.primitiveField()));
     return Foam::sqrt(error/max(norm, VSMALL));
+}
+
+
+//- The marker of a time directory written by surrogateFoam, relative to it
+const fileName markerFile("uniform/surrogateFoam");
+
+
+//- A field as its file holds it, at the current time
+template<class Type>
+std::string fieldFile(GeometricField<Type, fvPatchField, volMesh>& field)
+{
+    const Time& runTime = field.time();
+    field.instance() = runTime.timeName();
+    OStringStream os(runTime.writeFormat());
+    field.writeHeader(os);
+    field.writeData(os);
+    IOobject::writeEndDivider(os);
+    return os.str();
+}
+
+
+//- The marker: a dictionary saying what wrote the time directory
+std::string markerFileContents
+(
+    const surrogateModel& model,
+    const word& writeTime,
+    const word& inputTime
+)
+{
+    OStringStream os;
+    IOobject::writeBanner(os)
+        << "FoamFile" << nl << "{" << nl
+        << "    version     2.0;" << nl
+        << "    format      ascii;" << nl
+        << "    class       dictionary;" << nl
+        << "    location    \"" << (writeTime/markerFile.path()).c_str() << "\";" << nl
+        << "    object      " << markerFile.name() << ";" << nl
+        << "}" << nl;
+    IOobject::writeDivider(os) << nl
+        << "// The fields of this time are a surrogate's prediction (surrogateFoam)," << nl
+        << "// not a solver's result" << nl << nl;
+    os.writeEntry("application", word("surrogateFoam"));
+    os.writeEntry("modelFile", model.modelFile());
+    os.writeEntry("inputTime", inputTime);
+    os.writeEntry("fields", model.outputs());
+    os.writeEntry("date", clock::date());
+    os.writeEntry("clockTime", clock::clockTime());
+    os << nl;
+    IOobject::writeEndDivider(os);
+    return os.str();
 }
 
 
@@ -255,6 +328,11 @@ int main(int argc, char *argv[])
     #include "setSystemRunTimeDictionaryIO.H"
     Info<< "Reading " << dictIO.objectPath() << nl << endl;
     const IOdictionary dict(dictIO);
+    {
+        wordList valid(surrogateModel::keywords);
+        valid.append("writeTime");
+        checkKeywords(dict, valid, dictName);
+    }
 
     // Times: inputs at the case's first time (whatever startFrom says),
     // the prediction at writeTime, the reference at the latest time
@@ -302,6 +380,17 @@ int main(int argc, char *argv[])
                 << "-compare: case " << runTime.path() << " has no solver result"
                 << " (its latest time " << referenceTime << " is the start or"
                 << " the write time); run the solver first"
+                << exit(FatalError);
+        }
+        const fileName marker(runTime.path()/referenceTime/markerFile);
+        if (returnReduce(isFile(marker), orOp<bool>()))
+        {
+            FatalErrorInFunction
+                << "-compare: the latest time " << runTime.path()/referenceTime
+                << " of the case was written by surrogateFoam (" << marker
+                << "), not by a solver: it is a prediction, not a solver"
+                << " result to compare with; run the solver, or remove that"
+                << " time directory"
                 << exit(FatalError);
         }
     }
@@ -370,15 +459,19 @@ int main(int argc, char *argv[])
         }
     }
 
+    // All fields and the marker at once, or nothing (every processor)
     runTime.setTime(writeValue, runTime.timeIndex() + 1);
+    timeDirectoryWriter writer(runTime.path(), writeTime);
     for (volScalarField& f : scalarFields)
     {
-        f.write();
+        writer.add(f.name(), fieldFile(f));
     }
     for (volVectorField& f : vectorFields)
     {
-        f.write();
+        writer.add(f.name(), fieldFile(f));
     }
+    writer.add(markerFile, markerFileContents(model, writeTime, startTime));
+    writer.commit();
     const double writeSeconds = secondsSince(stageStart);
 
     const label nOutside = model.channels().nCellsOutsideGrid();

@@ -7,7 +7,10 @@
 \*---------------------------------------------------------------------------*/
 
 #include "neuralOperator.H"
+#include "strictKeywords.H"
 #include "addToRunTimeSelectionTable.H"
+#include "OStringStream.H"
+#include "PstreamReduceOps.H"
 #include "basicThermo.H"
 #include "fvc.H"
 #include "surfaceFields.H"
@@ -33,11 +36,227 @@ Foam::functionObjects::neuralOperator::modeTypeNames
 });
 
 
+const Foam::Enum<Foam::functionObjects::neuralOperator::onErrorType>
+Foam::functionObjects::neuralOperator::onErrorTypeNames
+({
+    { onErrorType::fail, "fail" },
+    { onErrorType::warn, "warn" },
+});
+
+
+const Foam::wordList Foam::functionObjects::neuralOperator::keywords
+(
+    []()
+    {
+        wordList valid(surrogateModel::keywords);
+        valid.append
+        (
+            wordList
+            ({
+                // This function object
+                "mode", "fields", "onError",
+                // functionObject, functionObjectList, regionFunctionObject
+                "type", "libs", "functionObjectLibs", "enabled", "log",
+                "region", "subRegion",
+                // timeControl
+                "timeStart", "timeEnd", "triggerStart", "triggerEnd",
+                "controlMode", "deltaTCoeff", "nStepsToStartTimeChange",
+                "executeControl", "executeInterval",
+                "writeControl", "writeInterval",
+                "outputControl", "outputInterval",
+                // writeFile
+                "writePrecision", "writeToFile", "useUserTime"
+            })
+        );
+        return valid;
+    }()
+);
+
+
+// * * * * * * * * * * * * * * * Local Functions * * * * * * * * * * * * * //
+
+namespace
+{
+
+//- The message of an OpenFOAM error, with the file and line of an IOerror
+std::string errorText(const Foam::error& err)
+{
+    return err.message();
+}
+
+std::string errorText(const Foam::IOerror& err)
+{
+    std::string text(err.message());
+    if (!err.ioFileName().empty())
+    {
+        text += "\n\nfile: " + err.ioFileName();
+        if (err.ioStartLineNumber() >= 0)
+        {
+            text += " at line " + std::to_string(err.ioStartLineNumber());
+        }
+        text += ".";
+    }
+    return text;
+}
+
+
+//- The error was raised in surrogateModel.C
+bool fromSurrogateModel(const Foam::error& err)
+{
+    const std::string file(err.sourceFileName());
+    const std::string tail("surrogateModel.C");
+    return
+        file.size() >= tail.size()
+     && file.compare(file.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+
+//- FatalError (the message already given to FatalError) printed by every
+//- processor, which then stop together; in serial an ordinary FatalError.
+//- OpenFOAM's exit(FatalError) aborts the run from the first processor
+//- that reaches it, often before the others print theirs; a function
+//- object's FatalError while it is constructed would be a warning.
+[[noreturn]] void exitOnAllProcessors()
+{
+    using namespace Foam;
+    FatalError.throwExceptions(true);
+    try
+    {
+        FatalError.exit();
+    }
+    catch (const error& err)
+    {
+        Perr<< nl << err << nl << "\nFOAM "
+            << (Pstream::parRun() ? "parallel run " : "") << "exiting\n"
+            << endl;
+    }
+    if (Pstream::parRun())
+    {
+        label together = 0;
+        reduce(together, sumOp<label>());
+        Pstream::exit(1);
+    }
+    std::exit(1);
+}
+
+} // namespace
+
+
 // * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
+
+bool Foam::functionObjects::neuralOperator::collectively
+(
+    const stageType stage,
+    const std::function<void()>& fn
+)
+{
+    // Errors as exceptions, whatever OpenFOAM's setting at this point
+    const bool throwingError = FatalError.throwExceptions(true);
+    const bool throwingIOerr = FatalIOError.throwExceptions(true);
+
+    std::string failure;
+    bool inSurrogateModel = false;
+    try
+    {
+        fn();
+    }
+    catch (const Foam::IOerror& err)
+    {
+        failure = errorText(err);
+        inSurrogateModel = fromSurrogateModel(err);
+    }
+    catch (const Foam::error& err)
+    {
+        failure = errorText(err);
+        inSurrogateModel = fromSurrogateModel(err);
+    }
+    catch (const std::exception& e)
+    {
+        failure = e.what();
+    }
+    FatalError.throwExceptions(throwingError);
+    FatalIOError.throwExceptions(throwingIOerr);
+
+    // surrogateModel runs the network on the master alone: the others
+    // wait for its set-up or prediction there.
+    if (Pstream::parRun() && inSurrogateModel)
+    {
+        if (stage == stageType::predict)
+        {
+            // They wait for the prediction (surrogateModel::predict):
+            // an empty one releases them
+            scalarList none;
+            Pstream::scatter(none);
+        }
+        else if (stage == stageType::load && Pstream::master())
+        {
+            // They wait for the model's set-up: stop the run from here
+            FatalError.throwExceptions(false);
+            FatalErrorInFunction
+                << type() << " " << name() << ": loading the model failed"
+                << " on the master processor:" << nl << nl
+                << failure.c_str() << nl << exit(FatalError);
+        }
+    }
+
+    const bool failedHere = !failure.empty();
+    if (!returnReduce(failedHere, orOp<bool>()))
+    {
+        return true;
+    }
+
+    List<string> failures(Pstream::nProcs());
+    failures[Pstream::myProcNo()] = failure;
+    Pstream::gatherList(failures);
+    Pstream::scatterList(failures);
+    label first = 0;
+    while (failures[first].empty())
+    {
+        ++first;
+    }
+
+    static const char* const stageNames[] =
+        {"reading the settings", "loading the model", "the prediction", "writing"};
+    const string where
+    (
+        Pstream::parRun() ? " on processor " + Foam::name(first) : ""
+    );
+
+    if (stage == stageType::settings || onError_ == onErrorType::fail)
+    {
+        FatalErrorInFunction
+            << type() << " " << name() << ": "
+            << stageNames[int(stage)] << " failed" << where.c_str() << ":"
+            << nl << nl << failures[first].c_str() << nl;
+        if (stage != stageType::settings)
+        {
+            FatalError
+                << nl << "(onError fail: the run stops; with onError warn it"
+                << " would continue without the surrogate)" << nl;
+        }
+        exitOnAllProcessors();
+    }
+
+    WarningInFunction
+        << type() << " " << name() << ": " << stageNames[int(stage)]
+        << " failed" << where.c_str() << ":" << nl << nl
+        << failures[first].c_str() << nl << nl
+        << "onError warn: the run continues without " << name() << endl;
+    off_ = true;
+    return false;
+}
+
 
 void Foam::functionObjects::neuralOperator::predict()
 {
     prediction_ = model_->predict(time_.timeName());
+    if (prediction_.empty())
+    {
+        // The master failed and released the others (collectively())
+        FatalErrorInFunction
+            << "no prediction from the master processor"
+            << exit(FatalError);
+    }
 
     for (const word& name : fields_)
     {
@@ -56,6 +275,13 @@ void Foam::functionObjects::neuralOperator::predict()
 void Foam::functionObjects::neuralOperator::initialiseFields()
 {
     prediction_ = model_->predict(time_.timeName());
+    if (prediction_.empty())
+    {
+        // The master failed and released the others (collectively())
+        FatalErrorInFunction
+            << "no prediction from the master processor"
+            << exit(FatalError);
+    }
 
     DynamicList<word> done;
     for (const word& name : fields_)
@@ -149,7 +375,10 @@ Foam::functionObjects::neuralOperator::neuralOperator
     model_(),
     predictEachTime_(false),
     prediction_(),
-    initialised_(false)
+    initialised_(false),
+    onError_(onErrorType::fail),
+    off_(false),
+    solverWriteTimes_(true)
 {
     read(dict);
 }
@@ -162,21 +391,59 @@ bool Foam::functionObjects::neuralOperator::read(const dictionary& dict)
     fvMeshFunctionObject::read(dict);
     writeFile::read(dict);
 
-    mode_ = modeTypeNames.getOrDefault("mode", dict, modeType::predict);
-
-    model_.reset(new surrogateModel(mesh_, dict));
-
-    fields_ = dict.getOrDefault<wordList>("fields", model_->outputs());
-    for (const word& name : fields_)
-    {
-        if (!model_->outputs().found(name))
+    collectively
+    (
+        stageType::settings,
+        [&]()
         {
-            FatalIOErrorInFunction(dict)
-                << "fields: " << name << " is not an output of "
-                << model_->modelFile() << " (outputs: " << model_->outputs()
-                << ")" << exit(FatalIOError);
+            checkKeywords(dict, keywords, name());
+            mode_ = modeTypeNames.getOrDefault("mode", dict, modeType::predict);
+            onError_ =
+                onErrorTypeNames.getOrDefault("onError", dict, onErrorType::fail);
         }
+    );
+
+    // The solver's write times, unless the dictionary has its own
+    // (timeControl then calls write() at those only)
+    solverWriteTimes_ =
+        !dict.found("writeControl") && !dict.found("outputControl");
+
+    off_ = false;
+    model_.reset();
+    prediction_.clear();
+    if
+    (
+        !collectively
+        (
+            stageType::load,
+            [&]()
+            {
+                model_.reset(new surrogateModel(mesh_, dict));
+            }
+        )
+    )
+    {
+        return true;
     }
+
+    collectively
+    (
+        stageType::settings,
+        [&]()
+        {
+            fields_ = dict.getOrDefault<wordList>("fields", model_->outputs());
+            for (const word& name : fields_)
+            {
+                if (!model_->outputs().found(name))
+                {
+                    FatalIOErrorInFunction(dict)
+                        << "fields: " << name << " is not an output of "
+                        << model_->modelFile() << " (outputs: "
+                        << model_->outputs() << ")" << exit(FatalIOError);
+                }
+            }
+        }
+    );
 
     // Geometry and parameters do not change during a run
     predictEachTime_ = false;
@@ -192,7 +459,6 @@ bool Foam::functionObjects::neuralOperator::read(const dictionary& dict)
             predictEachTime_ = true;
         }
     }
-    prediction_.clear();
 
     Log << type() << " " << name() << ": model " << model_->modelFile()
         << ", mode " << modeTypeNames[mode_] << ", fields " << fields_
@@ -200,8 +466,8 @@ bool Foam::functionObjects::neuralOperator::read(const dictionary& dict)
 
     if (mode_ == modeType::initialise && !initialised_)
     {
-        initialiseFields();
         initialised_ = true;
+        collectively(stageType::predict, [&]() { initialiseFields(); });
     }
     else if (mode_ == modeType::compare && writeToFile())
     {
@@ -220,14 +486,18 @@ bool Foam::functionObjects::neuralOperator::read(const dictionary& dict)
 
 bool Foam::functionObjects::neuralOperator::execute()
 {
-    if (mode_ == modeType::initialise)
+    if (mode_ == modeType::initialise || off_)
     {
         return true;
     }
 
-    if (prediction_.empty() || predictEachTime_)
+    if
+    (
+        (prediction_.empty() || predictEachTime_)
+     && !collectively(stageType::predict, [&]() { predict(); })
+    )
     {
-        predict();
+        return true;
     }
 
     if (mode_ == modeType::compare)
@@ -266,25 +536,45 @@ bool Foam::functionObjects::neuralOperator::execute()
 
 bool Foam::functionObjects::neuralOperator::write()
 {
-    if (mode_ == modeType::initialise)
+    // functionObjectList calls write() after every execute(): the
+    // fields go to the solver's write times only (or, with a writeControl
+    // of the function object, timeControl's)
+    if
+    (
+        mode_ == modeType::initialise
+     || off_
+     || (solverWriteTimes_ && !time_.writeTime())
+    )
     {
         return true;
     }
 
-    for (const word& name : fields_)
-    {
-        for (const char* suffix : {"Surrogate", "SurrogateError"})
+    collectively
+    (
+        stageType::write,
+        [&]()
         {
-            const regIOobject* objPtr =
-                mesh_.cfindObject<regIOobject>(name + word(suffix));
-            if (objPtr)
+            for (const word& name : fields_)
             {
-                Log << type() << " " << this->name() << " writing "
-                    << objPtr->name() << endl;
-                objPtr->write();
+                for (const char* suffix : {"Surrogate", "SurrogateError"})
+                {
+                    const regIOobject* objPtr =
+                        mesh_.cfindObject<regIOobject>(name + word(suffix));
+                    if (objPtr)
+                    {
+                        Log << type() << " " << this->name() << " writing "
+                            << objPtr->name() << endl;
+                        if (!objPtr->write())
+                        {
+                            FatalErrorInFunction
+                                << "cannot write " << objPtr->objectPath()
+                                << exit(FatalError);
+                        }
+                    }
+                }
             }
         }
-    }
+    );
 
     return true;
 }
