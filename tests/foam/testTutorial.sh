@@ -47,7 +47,7 @@ then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/testTutorial.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${NOP_KEEP_TEST:-}" ] || rm -rf "$work"' EXIT
 
 # Copy the committed files only: the source tree's tutorial may hold the
 # outputs of an earlier ./Allrun.

@@ -129,8 +129,10 @@ Foam::surrogateModel::surrogateModel
             << exit(FatalIOError);
     }
 
-    // The master loads the network and hands its set-up to the others
+    // The master loads the network and hands its set-up to the others;
+    // a failure there is raised on every processor (none waits for ever)
     string application;
+    string failure;
     if (Pstream::master())
     {
         try
@@ -140,14 +142,19 @@ Foam::surrogateModel::surrogateModel
             (
                 new nop::SurrogatePredictor(modelFile_, device, threads)
             );
+            application = predictor_->application();
+            warnNonFiniteTestErrors(predictor_->summary(), modelFile_);
         }
         catch (const std::exception& e)
         {
-            FatalIOErrorInFunction(dict)
-                << "modelFile: " << e.what() << exit(FatalIOError);
+            failure = e.what();
         }
-        application = predictor_->application();
-        warnNonFiniteTestErrors(predictor_->summary(), modelFile_);
+    }
+    Pstream::scatter(failure);
+    if (!failure.empty())
+    {
+        FatalIOErrorInFunction(dict)
+            << "modelFile: " << failure.c_str() << exit(FatalIOError);
     }
     Pstream::scatter(application);
 
@@ -267,7 +274,10 @@ std::vector<float> Foam::surrogateModel::predict
             ).count();
     }
 
+    // The master runs the network; its failure is raised on every
+    // processor, so that none waits for the prediction
     scalarList prediction;
+    string failure;
     if (Pstream::master())
     {
         std::vector<float> y;
@@ -278,14 +288,20 @@ std::vector<float> Foam::surrogateModel::predict
         }
         catch (const std::exception& e)
         {
-            FatalErrorInFunction
-                << e.what() << exit(FatalError);
+            failure = e.what();
         }
         prediction.setSize(label(y.size()));
         forAll(prediction, i)
         {
             prediction[i] = y[i];
         }
+    }
+    Pstream::scatter(failure);
+    if (!failure.empty())
+    {
+        FatalErrorInFunction
+            << "modelFile " << modelFile_ << ": the prediction failed on the"
+            << " master processor: " << failure.c_str() << exit(FatalError);
     }
     Pstream::scatter(prediction);
 

@@ -100,17 +100,6 @@ std::string errorText(const Foam::IOerror& err)
 }
 
 
-//- The error was raised in surrogateModel.C
-bool fromSurrogateModel(const Foam::error& err)
-{
-    const std::string file(err.sourceFileName());
-    const std::string tail("surrogateModel.C");
-    return
-        file.size() >= tail.size()
-     && file.compare(file.size() - tail.size(), tail.size(), tail) == 0;
-}
-
-
 //- FatalError (the message already given to FatalError) printed by every
 //- processor, which then stop together; in serial an ordinary FatalError.
 //- OpenFOAM's exit(FatalError) aborts the run from the first processor
@@ -155,7 +144,6 @@ bool Foam::functionObjects::neuralOperator::collectively
     const bool throwingIOerr = FatalIOError.throwExceptions(true);
 
     std::string failure;
-    bool inSurrogateModel = false;
     try
     {
         fn();
@@ -163,12 +151,10 @@ bool Foam::functionObjects::neuralOperator::collectively
     catch (const Foam::IOerror& err)
     {
         failure = errorText(err);
-        inSurrogateModel = fromSurrogateModel(err);
     }
     catch (const Foam::error& err)
     {
         failure = errorText(err);
-        inSurrogateModel = fromSurrogateModel(err);
     }
     catch (const std::exception& e)
     {
@@ -176,28 +162,6 @@ bool Foam::functionObjects::neuralOperator::collectively
     }
     FatalError.throwExceptions(throwingError);
     FatalIOError.throwExceptions(throwingIOerr);
-
-    // surrogateModel runs the network on the master alone: the others
-    // wait for its set-up or prediction there.
-    if (Pstream::parRun() && inSurrogateModel)
-    {
-        if (stage == stageType::predict)
-        {
-            // They wait for the prediction (surrogateModel::predict):
-            // an empty one releases them
-            scalarList none;
-            Pstream::scatter(none);
-        }
-        else if (stage == stageType::load && Pstream::master())
-        {
-            // They wait for the model's set-up: stop the run from here
-            FatalError.throwExceptions(false);
-            FatalErrorInFunction
-                << type() << " " << name() << ": loading the model failed"
-                << " on the master processor:" << nl << nl
-                << failure.c_str() << nl << exit(FatalError);
-        }
-    }
 
     const bool failedHere = !failure.empty();
     if (!returnReduce(failedHere, orOp<bool>()))
@@ -250,13 +214,6 @@ bool Foam::functionObjects::neuralOperator::collectively
 void Foam::functionObjects::neuralOperator::predict()
 {
     prediction_ = model_->predict(time_.timeName());
-    if (prediction_.empty())
-    {
-        // The master failed and released the others (collectively())
-        FatalErrorInFunction
-            << "no prediction from the master processor"
-            << exit(FatalError);
-    }
 
     for (const word& name : fields_)
     {
@@ -275,13 +232,6 @@ void Foam::functionObjects::neuralOperator::predict()
 void Foam::functionObjects::neuralOperator::initialiseFields()
 {
     prediction_ = model_->predict(time_.timeName());
-    if (prediction_.empty())
-    {
-        // The master failed and released the others (collectively())
-        FatalErrorInFunction
-            << "no prediction from the master processor"
-            << exit(FatalError);
-    }
 
     DynamicList<word> done;
     for (const word& name : fields_)
