@@ -53,6 +53,10 @@
 #                         failed -overwrite leaves the old time unchanged
 #       comparePrediction -compare refuses a latest time written by
 #                         surrogateFoam (its marker uniform/surrogateFoam)
+#       sanityWarnings    a parameter beyond its training range and a mesh
+#                         beyond the training cases' box are warned about
+#                         (by how much); a case like the training cases
+#                         is not
 #       dictionaryTypo    misspelt surrogateDict entries name the nearest
 #       functionObjectWriteTimes  20 iterations, writeInterval 10: the
 #                         surrogate and error fields at 10 and 20 only
@@ -971,6 +975,33 @@ comparePrediction)
     surrogateOptions=-compare
     expectError "-compare" "$caseDir/500" "written by surrogateFoam"
     grep -q "^relative L2" "$caseDir/log" && fail "compared with its own prediction"
+    pass
+    ;;
+
+sanityWarnings)
+    newCase
+    # Inside what the model was trained on (Uin 0.5-2, the channel's box)
+    runSurrogate || fail "exit status $?: $(tail -5 "$caseDir/log")"
+    grep -q "outside the training range\|not inside the box" "$caseDir/log" \
+        && fail "a warning for a case like the training cases: $(grep -A3 Warning "$caseDir/log")"
+    # An inlet velocity far beyond the training range: predicted, warned
+    rm -rf "$caseDir/1"
+    foamDictionary -entry boundaryField/inlet/value -set "uniform (30 0 0)" \
+        "$caseDir/0/U" > /dev/null
+    runSurrogate || fail "exit status $?: $(tail -5 "$caseDir/log")"
+    grep -qF "Parameter Uin = 30 lies outside the training range [0.5, 2]" "$caseDir/log" \
+        || fail "no warning about Uin: $(grep -A3 Warning "$caseDir/log")"
+    grep -qF "by 28 (1866.6" "$caseDir/log" \
+        || fail "the warning does not say by how much: $(grep -A3 Warning "$caseDir/log")"
+    grep -q "not inside the box" "$caseDir/log" && fail "a box warning for the same mesh"
+    # A mesh three times as long as the training cases'
+    rm -rf "$caseDir/1"
+    transformPoints -case "$caseDir" -scale '(3 1 1)' > "$caseDir/log.transformPoints" 2>&1 \
+        || fail "transformPoints failed"
+    runSurrogate || fail "exit status $?: $(tail -5 "$caseDir/log")"
+    grep -qF "is not inside the box of the training cases" "$caseDir/log" \
+        || fail "no warning about the mesh: $(grep -A3 Warning "$caseDir/log")"
+    grep -B1 -A4 "Warning" "$caseDir/log" | grep -v '^$' | sed 's/^/    /'
     pass
     ;;
 
