@@ -60,7 +60,7 @@ TrainingJob maskedJob(const std::string& modelFile)
     job.arrays.inputNames = {"mask", "a"};
     job.arrays.outputNames = {"u"};
     job.arrays.maskChannel = 0;
-    job.application = "latentGrid { resolution (12 8 1); }";
+    job.application = R"({"latentGrid":{"resolution":[12,8,1]}})";
     job.fno = FNOOptions(1, 1, {4, 4}).hiddenChannels(8).nLayers(1);
     job.training.epochs(2).batchSize(4).threads(1).precision("full");
     job.modelFile = modelFile;
@@ -80,7 +80,7 @@ TEST(ArrayData, TrainsAndRecordsChannelsMaskAndApplication)
     EXPECT_EQ(surrogate.maskChannel, 0);
     EXPECT_EQ(surrogate.inputNames, (std::vector<std::string>{"mask", "a"}));
     EXPECT_EQ(surrogate.outputNames, (std::vector<std::string>{"u"}));
-    EXPECT_EQ(surrogate.application, "latentGrid { resolution (12 8 1); }");
+    EXPECT_EQ(surrogate.application, R"({"latentGrid":{"resolution":[12,8,1]}})");
     EXPECT_EQ(surrogate.inputShape, (std::vector<int64_t>{2, nx, ny}));
 }
 
@@ -146,7 +146,7 @@ TEST(SurrogatePredictor, MatchesTheSurrogateAndIsZeroOutsideTheMask)
     EXPECT_EQ(predictor.inChannels(), 2);
     EXPECT_EQ(predictor.outChannels(), 1);
     EXPECT_EQ(predictor.trainedGrid(), (std::vector<int64_t>{nx, ny}));
-    EXPECT_EQ(predictor.application(), "latentGrid { resolution (12 8 1); }");
+    EXPECT_EQ(predictor.application(), R"({"latentGrid":{"resolution":[12,8,1]}})");
 
     const ArraySamples sample = maskedSamples("one", 1, 0.3);
     const auto y = predictor.predict(sample.inputs, sample.grid);

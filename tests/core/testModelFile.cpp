@@ -12,6 +12,8 @@
 #include <fstream>
 #include <iterator>
 
+#include <sys/stat.h>
+
 using namespace nop;
 
 namespace
@@ -73,16 +75,25 @@ protected:
         good = readBytes(path);
     }
 
-    /// Write a variant of the good file with its metadata changed by `edit`.
-    std::string withMetadata(const std::function<void(nlohmann::json&)>& edit)
+    /// Write a variant of the good file with its contents changed by `edit`.
+    std::string withContents(const std::function<void(ModelFileContents&)>& edit)
     {
         auto contents = readModelFileContents(path);
-        auto metadata = nlohmann::json::parse(contents.metadata);
-        edit(metadata);
-        contents.metadata = metadata.dump();
+        edit(contents);
         const auto variant = dir.file("variant.nop");
         writeBytes(variant, encodeModelFile(contents));
         return variant;
+    }
+
+    /// Write a variant of the good file with its metadata changed by `edit`.
+    std::string withMetadata(const std::function<void(nlohmann::json&)>& edit)
+    {
+        return withContents([&](ModelFileContents& contents)
+        {
+            auto metadata = nlohmann::json::parse(contents.metadata);
+            edit(metadata);
+            contents.metadata = metadata.dump();
+        });
     }
 
     test::TemporaryDirectory dir;
@@ -180,12 +191,217 @@ TEST_F(ModelFileTest, WrongKind)
 
 TEST_F(ModelFileTest, TensorsThatDoNotFitTheOptions)
 {
-    auto e = loadError(withMetadata([](nlohmann::json& m) { m["fno"]["hiddenChannels"] = 16; }));
+    auto e = loadError(withMetadata([](nlohmann::json& m) { m["fno"]["hiddenChannels"] = 7; }));
     EXPECT_NE(e.find("has shape"), std::string::npos) << e;
 
+    e = loadError(withContents([](ModelFileContents& c) { c.tensors.erase("projection.layers.1.bias"); }));
+    EXPECT_NE(e.find("lacks parameter 'projection.layers.1.bias'"), std::string::npos) << e;
+
+    // More parameters than the file holds: refused before they are made.
     e = loadError(withMetadata([](nlohmann::json& m) { m["fno"]["nLayers"] = 3; }));
-    EXPECT_NE(e.find("lacks parameter"), std::string::npos) << e;
+    EXPECT_NE(e.find("its options make at least"), std::string::npos) << e;
+
+    e = loadError(withContents([](ModelFileContents& c) { c.tensors["extra"] = torch::zeros({2}); }));
+    EXPECT_NE(e.find("holds 1 tensors its options do not use"), std::string::npos) << e;
 
     e = loadError(withMetadata([](nlohmann::json& m) { m["fno"].erase("modes"); }));
     EXPECT_NE(e.find("'modes'"), std::string::npos) << e;
+}
+
+
+#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
+
+
+TEST_F(ModelFileTest, LoadingFromBytesEqualsLoadingTheFile)
+{
+    auto fromBytes = loadModelFileFromBytes(good, path);
+    auto fromFile = loadModelFile(path);
+    for (const auto& item : fromFile.model->named_parameters())
+    {
+        EXPECT_TRUE(torch::equal(item.value(), fromBytes.model->named_parameters()[item.key()]));
+    }
+    const auto e = [&]
+    {
+        try { loadModelFileFromBytes(good.substr(0, 100), "named.nop"); }
+        catch (const std::runtime_error& e) { return std::string(e.what()); }
+        return std::string();
+    }();
+    EXPECT_HAS(e, "model file 'named.nop'");
+}
+
+
+TEST_F(ModelFileTest, Version1IsRefusedWithAReason)
+{
+    auto bytes = good;
+    bytes[8] = 1;
+    writeBytes(path, bytes);
+    const auto e = loadError(path);
+    EXPECT_HAS(e, path);
+    EXPECT_HAS(e, "format version 1 stores its set-up as OpenFOAM dictionary text");
+    EXPECT_HAS(e, "retrain with trainNeuralOperator");
+}
+
+
+TEST_F(ModelFileTest, NotARegularFile)
+{
+    EXPECT_HAS(loadError(dir.path.string()), "is a directory");
+    const auto fifo = dir.file("fifo.nop");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    EXPECT_HAS(loadError(fifo), "is a FIFO");
+}
+
+
+TEST_F(ModelFileTest, SetupIsAJsonObject)
+{
+    // Empty: stored as null, given back empty.
+    EXPECT_TRUE(nlohmann::json::parse(readModelFileContents(path).metadata)["setup"].is_null());
+    EXPECT_EQ(loadModelFile(path).application, "");
+
+    auto s = trainedLookingSurrogate();
+    s.application = R"({"latentGrid": {"resolution": [12, 8, 1]}, "fields": ["p", "U"]})";
+    saveModelFile(path, s);
+    const auto metadata = nlohmann::json::parse(readModelFileContents(path).metadata);
+    EXPECT_EQ(metadata["setup"]["latentGrid"]["resolution"][0], 12);
+    EXPECT_EQ(nlohmann::json::parse(loadModelFile(path).application), nlohmann::json::parse(s.application));
+
+    auto e = loadError(withMetadata([](nlohmann::json& m) { m["setup"] = "latentGrid { resolution (12 8 1); }"; }));
+    EXPECT_HAS(e, "setup is string, not a JSON object");
+    e = loadError(withMetadata([](nlohmann::json& m) { m["setup"] = {1, 2}; }));
+    EXPECT_HAS(e, "not a JSON object");
+
+    // Dictionary text is no set-up this build writes.
+    s.application = "latentGrid { resolution (12 8 1); }";
+    EXPECT_THROW(saveModelFile(dir.file("dict.nop"), s), std::runtime_error);
+    s.application = "[1, 2]";
+    EXPECT_THROW(saveModelFile(dir.file("dict.nop"), s), std::runtime_error);
+}
+
+
+TEST_F(ModelFileTest, OptionsBeyondTheLimits)
+{
+    const auto fno = [&](const char* key, nlohmann::json value)
+    {
+        return loadError(withMetadata([&](nlohmann::json& m) { m["fno"][key] = value; }));
+    };
+    EXPECT_HAS(fno("hiddenChannels", 100000), "fno hiddenChannels 100000 is not in [1, 4096]");
+    EXPECT_HAS(fno("hiddenChannels", 0), "fno hiddenChannels 0");
+    EXPECT_HAS(fno("inChannels", -3), "fno inChannels -3");
+    EXPECT_HAS(fno("outChannels", int64_t(1) << 40), "fno outChannels");
+    EXPECT_HAS(fno("modes", {int64_t(1) << 30, 6}), "fno modes 1073741824");
+    EXPECT_HAS(fno("modes", {0, 6}), "fno modes 0");
+    EXPECT_HAS(fno("modes", {2, 2, 2, 2}), "4 dimensions");
+    EXPECT_HAS(fno("nLayers", 1000000), "fno nLayers 1000000");
+    EXPECT_HAS(fno("liftingRatio", -1.0), "fno liftingRatio -1");
+    EXPECT_HAS(fno("projectionRatio", 1e9), "fno projectionRatio");
+    EXPECT_HAS(fno("channelMLPExpansion", 0.0), "fno channelMLPExpansion 0");
+    EXPECT_HAS(fno("domainPadding", 100.0), "fno domainPadding 100");
+}
+
+
+TEST_F(ModelFileTest, ACraftedSmallFileCannotAskForGigabytes)
+{
+    // Options within the limits whose parameters would take about 10 GB
+    // (old code: allocated them, then found the tensors misshapen).
+    auto e = loadError(withMetadata([](nlohmann::json& m)
+    {
+        m["fno"]["hiddenChannels"] = 4096;
+        m["fno"]["modes"] = {8, 8};
+    }));
+    EXPECT_HAS(e, "its options make at least");
+    EXPECT_HAS(e, "corrupt or crafted");
+    // And one that would need petabytes.
+    e = loadError(withMetadata([](nlohmann::json& m)
+    {
+        m["fno"]["hiddenChannels"] = 4096;
+        m["fno"]["modes"] = {1 << 20, 1 << 20, 1 << 20};
+        m["fno"]["nLayers"] = 256;
+        m["inputs"]["shape"] = {2, 16, 12, 1};
+        m["outputs"]["shape"] = {3, 16, 12, 1};
+    }));
+    EXPECT_HAS(e, "its options make at least");
+}
+
+
+TEST_F(ModelFileTest, ShapesNamesAndMaskMustFitTheOptions)
+{
+    const auto metadata = [&](const std::function<void(nlohmann::json&)>& edit)
+    {
+        return loadError(withMetadata(edit));
+    };
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {5, 16, 12}; }),
+               "inputs shape [5,16,12] is not (2 channels, d1..d2)");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["outputs"]["shape"] = {3, 16}; }), "outputs shape");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {2, -16, 12}; }),
+               "has a size outside [1, 1048576]");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {2, 0, 12}; }), "outside");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {2, 1 << 20, 1 << 20}; }),
+               "more than 268435456 points");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {2, 16.5, 12}; }), "not an integer");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {2, uint64_t(-16), 12}; }),
+               "not an integer");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["outputs"]["names"] = {"a", "b"}; }),
+               "outputs has 2 names for 3 channels");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["names"] = nlohmann::json::array(); }),
+               "inputs has 0 names");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["maskChannel"] = -2; }), "maskChannel -2");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["maskChannel"] = 2; }), "maskChannel 2");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["maskChannel"] = "0"; }), "not an integer");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["kind"] = 3; }), "this build reads FNO");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m.erase("summary"); }), "malformed metadata");
+
+    // One name per channel is fine, as is one name for all.
+    auto s = loadModelFile(withMetadata([](nlohmann::json& m) { m["outputs"]["names"] = {"p", "Ux", "Uy"}; }));
+    EXPECT_EQ(s.outputNames.size(), 3u);
+}
+
+
+TEST_F(ModelFileTest, TensorsMustBeFiniteFloat32)
+{
+    auto e = loadError(withContents([](ModelFileContents& c)
+    {
+        auto& w = c.tensors.at("lifting.layers.0.weight");
+        w = w.clone();
+        w.view(-1)[1] = NAN;
+    }));
+    EXPECT_HAS(e, "tensor 'lifting.layers.0.weight' holds NaN or Inf");
+    EXPECT_HAS(e, "variant.nop");
+
+    e = loadError(withContents([](ModelFileContents& c)
+    {
+        c.tensors.at("normaliser.output.std").view(-1)[0] = INFINITY;
+    }));
+    EXPECT_HAS(e, "tensor 'normaliser.output.std' holds NaN or Inf");
+
+    e = loadError(withContents([](ModelFileContents& c)
+    {
+        auto& w = c.tensors.at("projection.layers.0.bias");
+        w = w.to(torch::kDouble);
+    }));
+    EXPECT_HAS(e, "tensor 'projection.layers.0.bias' is Double, expected float32");
+}
+
+
+TEST_F(ModelFileTest, AMalformedPayloadWithAValidChecksumNamesTheFile)
+{
+    // A payload whose header claims more tensor bytes than follow.
+    std::string header = R"({"metadata": {}, "tensors": {"w": {"dtype": "float32", "shape": [1000000], "offset": 0, "bytes": 4000000}}})";
+    const uint64_t length = header.size();
+    std::string payload = std::string(reinterpret_cast<const char*>(&length), 8) + header + "1234";
+    ModelFileContents dummy;
+    auto file = encodeModelFile(dummy);
+    // Same header layout, our payload and its checksum.
+    uint64_t hash = 1469598103934665603ull;
+    for (const char c : payload)
+    {
+        hash ^= uint8_t(c);
+        hash *= 1099511628211ull;
+    }
+    const uint64_t size = payload.size();
+    file = file.substr(0, 16);
+    file.append(reinterpret_cast<const char*>(&size), 8);
+    file.append(reinterpret_cast<const char*>(&hash), 8);
+    writeBytes(path, file + payload);
+    const auto e = loadError(path);
+    EXPECT_HAS(e, "model file '" + path + "': tensor 'w'");
+    EXPECT_HAS(e, "past the end");
 }

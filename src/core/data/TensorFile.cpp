@@ -1,9 +1,8 @@
 #include "data/TensorFile.hpp"
 
-#include <torch/serialize.h>
+#include "io/TensorArchive.hpp"
+#include "io/TorchSave.hpp"
 
-#include <fstream>
-#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
@@ -12,45 +11,24 @@ namespace nop
 
 std::map<std::string, torch::Tensor> readTensorDict(const std::string& path)
 {
-    std::ifstream file(path, std::ios::binary);
-    if (!file)
-    {
-        throw std::runtime_error("cannot open tensor file '" + path + "'");
-    }
-    const std::vector<char> bytes
+    const std::string what = "tensor file '" + path + "'";
+    const TorchValue value = readTorchSave
     (
-        (std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>()
+        readRegularFile(path, maxTensorFileBytes, "tensor file"), what
     );
-
-    c10::IValue value;
-    try
+    if (value.kind != TorchValue::Kind::dict)
     {
-        value = torch::pickle_load(bytes);
-    }
-    catch (const std::exception& e)
-    {
-        const std::string what = e.what();
-        throw std::runtime_error
-        (
-            "cannot read tensor file '" + path + "' (not a torch.save archive, or"
-            " truncated): " + what.substr(0, what.find('\n'))
-        );
-    }
-    if (!value.isGenericDict())
-    {
-        throw std::runtime_error
-        (
-            "tensor file '" + path + "' holds a " + value.tagKind()
-          + ", expected a dict of tensors"
-        );
+        throw std::runtime_error(what + " holds no dict, expected a dict of tensors");
     }
 
     std::map<std::string, torch::Tensor> entries;
-    for (const auto& item : value.toGenericDict())
+    for (size_t i = 0; i + 1 < value.items.size(); i += 2)
     {
-        if (item.key().isString() && item.value().isTensor())
+        const auto& key = value.items[i];
+        const auto& item = value.items[i + 1];
+        if (key.kind == TorchValue::Kind::string && item.kind == TorchValue::Kind::tensor)
         {
-            entries[item.key().toStringRef()] = item.value().toTensor();
+            entries[key.string] = item.tensor;
         }
     }
     return entries;

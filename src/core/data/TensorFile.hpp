@@ -1,7 +1,8 @@
 #pragma once
 
 // Tensor files as neuraloperator ships them: `torch.save` of a dict of
-// tensors (a zip archive holding a pickle).
+// tensors (a zip archive holding a pickle). Files come from strangers: they
+// are read by a restricted reader that never runs code or trusts a size.
 
 #include <torch/torch.h>
 
@@ -11,8 +12,13 @@
 namespace nop
 {
 
-/// Every tensor entry of the dict pickled in `path`. Throws
-/// std::runtime_error naming the file when it cannot be read or holds no dict.
+/// Largest tensor file read.
+constexpr uint64_t maxTensorFileBytes = uint64_t(16) << 30;
+
+/// Every tensor entry of the dict pickled in `path`, read without running
+/// code (io/TorchSave.hpp): only torch.save archives of containers of
+/// tensors, strings, numbers, booleans and None. Throws std::runtime_error
+/// naming the file when it cannot be read, is malformed or holds no dict.
 std::map<std::string, torch::Tensor> readTensorDict(const std::string& path);
 
 /// Entry `name` of `entries` (read from `path`) as contiguous float32

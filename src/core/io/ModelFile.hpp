@@ -4,11 +4,18 @@
 //
 // Layout: a 32-byte header (magic "NOPMODEL", format version, reserved,
 // payload size, FNV-1a checksum of the payload), then the payload: a
-// torch.save-compatible pickle of a dict with
-//   metadata  JSON text: kind, FNO options, input/output names and shapes,
+// TensorArchive (io/TensorArchive.hpp) with
+//   metadata  kind, FNO options, input/output names and shapes, mask
+//             channel, the application's set-up (JSON object "setup"),
 //             format version, training summary
-//   tensors   dict of the network's parameters and the normalisers.
+//   tensors   the network's parameters and the normalisers, float32.
+//
+// A model file is data that strangers send us: reading one never runs code,
+// and every size in it is checked against limits and against the bytes
+// present before anything is allocated. Format version 1 (a pickle payload
+// with the set-up as OpenFOAM dictionary text) is refused.
 
+#include "io/TensorArchive.hpp"
 #include "models/Surrogate.hpp"
 
 #include <cstdint>
@@ -17,31 +24,62 @@
 namespace nop
 {
 
-/// Format version written by this build; files of later versions are refused.
-constexpr uint32_t modelFileVersion = 1;
+/// Format version written by this build; files of other versions are refused.
+constexpr uint32_t modelFileVersion = 2;
 
-/// What a model file holds, before it is made a `Surrogate`.
-struct ModelFileContents
+/// Upper limits on what a model file may ask for, besides runtime/Limits.hpp.
+namespace modelFileLimits
 {
-    /// JSON text.
-    std::string metadata;
-    c10::Dict<std::string, torch::Tensor> tensors;
-};
+    /// Size of a model file.
+    constexpr uint64_t maxFileBytes = uint64_t(8) << 30;
+
+    /// FNO blocks (nLayers).
+    constexpr int64_t maxLayers = 256;
+
+    /// liftingRatio, projectionRatio and channelMLPExpansion.
+    constexpr double maxRatio = 64;
+
+    /// domainPadding, as a fraction of the grid.
+    constexpr double maxDomainPadding = 4;
+}
+
+/// What a model file holds, before it is made a `Surrogate`: the metadata
+/// (JSON text of an object) and the tensors.
+using ModelFileContents = TensorArchive;
 
 /// The bytes of a model file (header and payload) holding `contents`.
 std::string encodeModelFile(const ModelFileContents& contents);
 
-/// Read and check a model file's header, checksum and payload. Throws
-/// std::runtime_error naming the file when it is missing, not a model file,
-/// of a future version, truncated or corrupt.
+/// Check a model file's header and checksum and decode its payload; `path`
+/// only names the file in errors. Throws std::runtime_error naming the file
+/// when it is not a model file, of another version, truncated or corrupt.
+ModelFileContents decodeModelFile(const std::string& bytes, const std::string& path);
+
+/// Read (at most modelFileLimits::maxFileBytes) and decode a model file.
+/// Throws std::runtime_error naming the file when it is missing, not a
+/// regular file, or anything decodeModelFile refuses.
 ModelFileContents readModelFileContents(const std::string& path);
 
-/// Write `surrogate` to `path` atomically (temporary file + rename).
+/// Write `surrogate` to `path` atomically (temporary file + rename). Throws
+/// std::runtime_error when its application set-up is neither empty nor JSON
+/// text of an object.
 void saveModelFile(const std::string& path, Surrogate& surrogate);
 
-/// Read a model file onto `device`. Throws std::runtime_error naming the file
-/// when it is missing, not a model file, of a future version, truncated,
-/// corrupt, of another kind, or when its tensors do not fit its options.
+/// The surrogate in the model-file bytes `bytes`, on `device`; `path` only
+/// names the file in errors. Throws std::runtime_error naming the file when
+/// decodeModelFile refuses it, or it is of another kind, its options exceed
+/// the limits or imply more parameters than it holds, its shapes, names or
+/// mask channel do not fit its options, or a tensor is missing, misshapen,
+/// not float32, not finite or unused.
+Surrogate loadModelFileFromBytes
+(
+    const std::string& bytes,
+    const std::string& path,
+    const torch::Device& device = torch::kCPU
+);
+
+/// Read a model file onto `device`: readRegularFile (at most
+/// modelFileLimits::maxFileBytes) and loadModelFileFromBytes.
 Surrogate loadModelFile
 (
     const std::string& path,
