@@ -269,12 +269,18 @@ TEST(Checkpoint, ResumedRunEqualsUninterruptedRun)
     // checkpointEvery does not belong to the set-up: it may differ.
     auto job = tinyJob(dir.file("stopped.nop"));
     job.training.checkpointEvery(3);
+    // A real SIGTERM: runTrainingJob has its handler in place while it
+    // trains, and puts the previous one back.
+    struct sigaction before{}, after{};
+    sigaction(SIGTERM, nullptr, &before);
     const auto first = runUntilStopped
     (
         job,
-        [](const std::string& line) { if (line.rfind("Epoch 1/4", 0) == 0) requestStop(); }
+        [](const std::string& line) { if (line.rfind("Epoch 1/4", 0) == 0) std::raise(SIGTERM); }
     );
     EXPECT_TRUE(first.has("Stopped on request after 1 of 4 epochs")) << first.all();
+    sigaction(SIGTERM, nullptr, &after);
+    EXPECT_EQ(after.sa_handler, before.sa_handler);
 
     requestStop();
     const auto second = runUntilStopped(job);
@@ -431,6 +437,27 @@ TEST(Checkpoint, NonFiniteTestErrorsWriteNoModel)
     }
     EXPECT_FALSE(std::filesystem::exists(job.modelFile));
     EXPECT_FALSE(std::filesystem::exists(reportPathFor(job.modelFile)));
+
+    // With checkpoints, the one after the last epoch stays: a rerun trains
+    // no epoch and fails the same way.
+    job.training.checkpointEvery(5);
+    for (int run = 0; run < 2; ++run)
+    {
+        Log log;
+        try
+        {
+            runTrainingJob(job, log.callback());
+            ADD_FAILURE() << "a model with non-finite test errors was written";
+        }
+        catch (const std::runtime_error& e)
+        {
+            EXPECT_NE(std::string(e.what()).find("checkpoint " + checkpointPathFor(job.modelFile)
+                + " is kept"), std::string::npos) << e.what();
+        }
+        EXPECT_EQ(log.has("Resuming from " + checkpointPathFor(job.modelFile)
+            + " at epoch 1 of 1 (training complete)"), run == 1) << log.all();
+        EXPECT_FALSE(std::filesystem::exists(job.modelFile));
+    }
 }
 
 

@@ -716,10 +716,12 @@ TrainingSummary Trainer::fit
         {
             stop(makeCheckpoint(epoch + 1, 0, {}, 0, 0, 0, 0));
         }
+        // After the last epoch too: a failure in the final evaluation or in
+        // writing the model then costs no epoch.
         if
         (
             checkpoints && options_.checkpointEvery() > 0
-         && (epoch + 1) % options_.checkpointEvery() == 0
+         && ((epoch + 1) % options_.checkpointEvery() == 0 || last)
         )
         {
             try

@@ -67,7 +67,8 @@ public:
     /// - an existing checkpoint of the same fingerprint is resumed (log line
     ///   "Resuming from <file> at epoch N of M"); one of another set-up, or
     ///   one that cannot be read, is ignored with a log line saying why;
-    /// - a checkpoint is written (atomically) every `checkpointEvery` epochs;
+    /// - a checkpoint is written (atomically) every `checkpointEvery` epochs
+    ///   and after the last one (none when checkpointEvery is 0);
     /// - a stop request (`stopRequested()`, see StopRequest.hpp) is honoured
     ///   after the step in progress: the checkpoint is written, the request
     ///   cleared and TrainingStopped thrown (a request after the last step
