@@ -223,7 +223,7 @@ TEST(Checkpoint, EncodingRoundTrip)
 }
 
 
-TEST(StopRequest, SignalsRequestOnceThenKillAndHandlersComeBack)
+TEST(Checkpoint, StopSignalsRequestOnceThenKillAndHandlersComeBack)
 {
     static volatile std::sig_atomic_t previousCalls = 0;
     struct sigaction own{}, saved{};
@@ -314,35 +314,41 @@ TEST(Checkpoint, ResumedRunEqualsUninterruptedRun)
 
 
 // A kill (here: an exception from the log) after epoch 3 loses epoch 3
-// only: the checkpoint of epoch 2 resumes to the same model.
+// only: the checkpoint of epoch 2 resumes to the same model, with Adam as
+// with AdamW.
 TEST(Checkpoint, PeriodicCheckpointSurvivesAKill)
 {
-    test::TemporaryDirectory dir;
-    clearStopRequest();
-    const auto reference = tinyJob(dir.file("reference.nop"));
-    runTrainingJob(reference, [](const std::string&) {});
+    for (const std::string optimiser : {"adamW", "adam"})
+    {
+        SCOPED_TRACE(optimiser);
+        test::TemporaryDirectory dir;
+        clearStopRequest();
+        auto reference = tinyJob(dir.file("reference.nop"));
+        reference.training.optimiser(optimiser);
+        runTrainingJob(reference, [](const std::string&) {});
 
-    auto job = tinyJob(dir.file("killed.nop"));
-    job.training.checkpointEvery(2);
-    struct Killed {};
-    EXPECT_THROW
-    (
-        runTrainingJob
+        auto job = tinyJob(dir.file("killed.nop"));
+        job.training.optimiser(optimiser).checkpointEvery(2);
+        struct Killed {};
+        EXPECT_THROW
         (
-            job,
-            [](const std::string& line) { if (line.rfind("Epoch 3/4", 0) == 0) throw Killed(); }
-        ),
-        Killed
-    );
-    EXPECT_FALSE(std::filesystem::exists(job.modelFile));
-    EXPECT_TRUE(std::filesystem::exists(checkpointPathFor(job.modelFile)));
+            runTrainingJob
+            (
+                job,
+                [](const std::string& line) { if (line.rfind("Epoch 3/4", 0) == 0) throw Killed(); }
+            ),
+            Killed
+        );
+        EXPECT_FALSE(std::filesystem::exists(job.modelFile));
+        EXPECT_TRUE(std::filesystem::exists(checkpointPathFor(job.modelFile)));
 
-    Log log;
-    runTrainingJob(job, log.callback());
-    EXPECT_TRUE(log.has("Resuming from " + checkpointPathFor(job.modelFile) + " at epoch 3 of 4"))
-        << log.all();
-    EXPECT_FALSE(std::filesystem::exists(checkpointPathFor(job.modelFile)));
-    expectSameTraining(reference.modelFile, job.modelFile);
+        Log log;
+        runTrainingJob(job, log.callback());
+        EXPECT_TRUE(log.has("Resuming from " + checkpointPathFor(job.modelFile) + " at epoch 3 of 4"))
+            << log.all();
+        EXPECT_FALSE(std::filesystem::exists(checkpointPathFor(job.modelFile)));
+        expectSameTraining(reference.modelFile, job.modelFile);
+    }
 }
 
 

@@ -501,7 +501,8 @@ TrainingSummary Trainer::fit
     };
 
     const bool checkpoints = !checkpoint.file.empty();
-    if (checkpoints && std::filesystem::exists(checkpoint.file))
+    std::error_code noFile;
+    if (checkpoints && std::filesystem::exists(checkpoint.file, noFile))
     {
         try
         {

@@ -343,6 +343,7 @@ std::string train
         );
     }
 
+    std::error_code ignored;
     for (const auto& e : summary.finalErrors)
     {
         if (e.precision == Precision::full && !e.finite)
@@ -353,9 +354,9 @@ std::string train
                 "training: the final relative errors on test set '" + e.dataset
               + "' in full precision are not finite (l2 " + std::to_string(e.l2) + ", h1 "
               + std::to_string(e.h1) + "), so " + job.modelFile + " was not written."
-                " Check that test set (values far outside the training data?) or train"
-                " with precision full"
-              + (std::filesystem::exists(checkpoint.file)
+                " Check that test set: values far outside the range of the training"
+                " data overflow, outputs that are all zero have no relative error"
+              + (std::filesystem::exists(checkpoint.file, ignored)
                     ? "; checkpoint " + checkpoint.file + " is kept" : std::string())
             );
         }
@@ -395,7 +396,6 @@ std::string train
     saveModelFile(job.modelFile, surrogate);
     const std::string text = reportFromModelFile(job.modelFile);
     writeFileAtomically(reportPathFor(job.modelFile), text);
-    std::error_code ignored;
     std::filesystem::remove(checkpoint.file, ignored);
 
     for (const auto& e : summary.finalErrors)
