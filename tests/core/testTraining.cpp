@@ -176,6 +176,7 @@ TEST(Trainer, RejectsBadOptionsByName)
     EXPECT_NE(message(TrainerOptions().scheduler("linear")).find("scheduler"), std::string::npos);
     EXPECT_NE(message(TrainerOptions().precision("quarter")).find("precision"), std::string::npos);
     EXPECT_NE(message(TrainerOptions().schedule({0.5, 0.6, 0.1})).find("schedule"), std::string::npos);
+    EXPECT_NE(message(TrainerOptions().checkpointEvery(-1)).find("checkpointEvery"), std::string::npos);
 }
 
 

@@ -37,6 +37,19 @@ public:
     double currentScale() const { return scale_; }
     bool enabled() const { return enabled_; }
 
+    /// Good steps since the scale last changed (training checkpoints).
+    int64_t goodSteps() const { return goodSteps_; }
+
+    /// Continue from a checkpoint's scale and good steps (when enabled).
+    void restore(double scale, int64_t goodSteps)
+    {
+        if (enabled_)
+        {
+            scale_ = scale;
+            goodSteps_ = goodSteps;
+        }
+    }
+
 private:
     bool enabled_;
     double scale_;

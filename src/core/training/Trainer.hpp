@@ -5,6 +5,7 @@
 
 #include "models/Surrogate.hpp"
 #include "precision/Precision.hpp"
+#include "training/Checkpoint.hpp"
 #include "training/LRScheduler.hpp"
 #include "training/TrainerOptions.hpp"
 
@@ -61,12 +62,28 @@ public:
 
     /// Fit the normalisers (if asked) and train `surrogate` on `train`,
     /// evaluating on `tests`. Leaves the model in full precision.
+    ///
+    /// With a checkpoint file (`checkpoint.file` not empty):
+    /// - an existing checkpoint of the same fingerprint is resumed (log line
+    ///   "Resuming from <file> at epoch N of M"); one of another set-up, or
+    ///   one that cannot be read, is ignored with a log line saying why;
+    /// - a checkpoint is written (atomically) every `checkpointEvery` epochs
+    ///   and after the last one (none when checkpointEvery is 0);
+    /// - a stop request (`stopRequested()`, see StopRequest.hpp) is honoured
+    ///   after the step in progress: the checkpoint is written, the request
+    ///   cleared and TrainingStopped thrown (a request after the last step
+    ///   of training is cleared and training ends as usual).
+    /// A resumed run ends bit for bit as the uninterrupted run (same device
+    /// and threads). The checkpoint is left in place: the caller removes it
+    /// once the model is safe. Without a checkpoint file, stop requests
+    /// are not looked at.
     TrainingSummary fit
     (
         Surrogate& surrogate,
         const Dataset& train,
         const std::vector<Dataset>& tests,
-        const Log& log
+        const Log& log,
+        const CheckpointSettings& checkpoint = {}
     ) const;
 
     /// Mean relative L2 and H1 of the surrogate's prediction on `data`

@@ -59,6 +59,14 @@ struct TrainerOptions
     TORCH_ARG(std::string, device) = "cpu";
     /// Evaluate the test sets every this many epochs (and at the end).
     TORCH_ARG(int64_t, evalEvery) = 1;
+    /// Write a checkpoint every this many epochs and after the last one
+    /// (0: only on a stop request), beside the model file with extension
+    /// `.checkpoint`; one is always written when a stop is requested
+    /// (SIGINT, SIGTERM), and it is removed once the model is written. A rerun
+    /// of the same set-up resumes from it and ends bit for bit as the
+    /// uninterrupted run. It does not change the result, so it is not part
+    /// of the set-up fingerprint (a resumed run may use another value).
+    TORCH_ARG(int64_t, checkpointEvery) = 10;
 };
 
 } // namespace nop

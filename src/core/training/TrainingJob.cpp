@@ -6,6 +6,8 @@
 #include "io/OptionsJson.hpp"
 #include "runtime/Device.hpp"
 #include "runtime/PeakMemory.hpp"
+#include "training/Checkpoint.hpp"
+#include "training/StopRequest.hpp"
 #include "training/Trainer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -13,6 +15,8 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace nop
 {
@@ -32,6 +36,49 @@ nlohmann::json number(double value)
 std::string reportPathFor(const std::string& modelFile)
 {
     return std::filesystem::path(modelFile).replace_extension(".json").string();
+}
+
+
+std::string modelFileChecksum(const std::string& modelFile)
+{
+    std::ifstream in(modelFile, std::ios::binary);
+    if (!in)
+    {
+        throw std::runtime_error("cannot open model file '" + modelFile + "'");
+    }
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad())
+    {
+        throw std::runtime_error("cannot read model file '" + modelFile + "'");
+    }
+    return Fingerprint().add(bytes).hex();
+}
+
+
+std::string reportFromModelFile(const std::string& modelFile)
+{
+    // The checksum first: should the file change in between, the report
+    // names the older checksum and reads as stale.
+    const std::string checksum = modelFileChecksum(modelFile);
+    const ModelFileContents contents = readModelFileContents(modelFile);
+    nlohmann::json report;
+    try
+    {
+        report = nlohmann::json::parse(contents.metadata).at("summary");
+    }
+    catch (const nlohmann::json::exception& e)
+    {
+        throw std::runtime_error
+        (
+            "model file '" + modelFile + "': malformed summary: " + e.what()
+        );
+    }
+    if (!report.is_object())
+    {
+        throw std::runtime_error("model file '" + modelFile + "': the summary is not an object");
+    }
+    report["modelFileChecksum"] = checksum;
+    return report.dump(2) + "\n";
 }
 
 
@@ -153,6 +200,42 @@ nlohmann::json arraysSummary(const ArrayDatasets& arrays)
 }
 
 
+/// The set-up a checkpoint belongs to: model and training options (less
+/// checkpointEvery, which does not change the result), the application,
+/// the channel names and mask, and every tensor of the data.
+std::string setupFingerprint
+(
+    const TrainingJob& job,
+    const Surrogate& surrogate,
+    const TensorFileDatasets& data
+)
+{
+    Fingerprint f;
+    f.add("nop training set-up " + std::to_string(checkpointVersion));
+    f.add(toJson(surrogate.model->options).dump());
+    auto training = toJson(job.training);
+    training.erase("checkpointEvery");
+    f.add(training.dump());
+    f.add(job.application);
+    f.add(nlohmann::json(surrogate.inputNames).dump());
+    f.add(nlohmann::json(surrogate.outputNames).dump());
+    f.add(std::to_string(surrogate.maskChannel));
+    for (const Dataset* d : [&]
+    {
+        std::vector<const Dataset*> all{&data.train};
+        for (const auto& test : data.tests)
+        {
+            all.push_back(&test);
+        }
+        return all;
+    }())
+    {
+        f.add(d->name).add(d->x).add(d->y);
+    }
+    return f.hex();
+}
+
+
 std::string train
 (
     const TrainingJob& job,
@@ -232,7 +315,21 @@ std::string train
       + ", " + std::to_string(threads) + " thread(s), precision " + job.training.precision()
     );
 
-    const TrainingSummary summary = trainer.fit(surrogate, data.train, data.tests, log);
+    // Created before training: the checkpoint goes there too.
+    const auto parent = std::filesystem::path(job.modelFile).parent_path();
+    if (!parent.empty())
+    {
+        std::filesystem::create_directories(parent);
+    }
+    const std::string fingerprint = setupFingerprint(job, surrogate, data);
+    const CheckpointSettings checkpoint{checkpointPathFor(job.modelFile), fingerprint};
+
+    const TrainingSummary summary = [&]
+    {
+        // SIGINT, SIGTERM: checkpoint and TrainingStopped; a second one kills.
+        const StopSignalScope stopSignals;
+        return trainer.fit(surrogate, data.train, data.tests, log, checkpoint);
+    }();
     if (summary.steps > 0 && summary.nonFiniteSteps == summary.steps)
     {
         // Nothing was learnt: a model file would only look trained
@@ -244,6 +341,25 @@ std::string train
             " Check the data (e.g. a mask with no fluid point in every sample)"
             " or train with precision full"
         );
+    }
+
+    std::error_code ignored;
+    for (const auto& e : summary.finalErrors)
+    {
+        if (e.precision == Precision::full && !e.finite)
+        {
+            // A model with infinite errors would be used silently
+            throw std::runtime_error
+            (
+                "training: the final relative errors on test set '" + e.dataset
+              + "' in full precision are not finite (l2 " + std::to_string(e.l2) + ", h1 "
+              + std::to_string(e.h1) + "), so " + job.modelFile + " was not written."
+                " Check that test set: values far outside the range of the training"
+                " data overflow, outputs that are all zero have no relative error"
+              + (std::filesystem::exists(checkpoint.file, ignored)
+                    ? "; checkpoint " + checkpoint.file + " is kept" : std::string())
+            );
+        }
     }
 
     nlohmann::json errors = nlohmann::json::object();
@@ -270,18 +386,17 @@ std::string train
         {"finalTrainLoss", number(summary.finalTrainLoss)},
         {"steps", summary.steps},
         {"nonFiniteSteps", summary.nonFiniteSteps},
-        {"testErrors", errors}
+        {"testErrors", errors},
+        {"setup", fingerprint}
     };
     surrogate.summaryJson = report.dump();
 
-    const auto parent = std::filesystem::path(job.modelFile).parent_path();
-    if (!parent.empty())
-    {
-        std::filesystem::create_directories(parent);
-    }
+    // The model first, then its report made from the file itself: a report
+    // whose modelFileChecksum differs from the model file's is stale.
     saveModelFile(job.modelFile, surrogate);
-    const std::string text = report.dump(2) + "\n";
+    const std::string text = reportFromModelFile(job.modelFile);
     writeFileAtomically(reportPathFor(job.modelFile), text);
+    std::filesystem::remove(checkpoint.file, ignored);
 
     for (const auto& e : summary.finalErrors)
     {
