@@ -20,13 +20,20 @@ std::runtime_error error(const std::string& what, const std::string& why)
 }
 
 
-/// Little-endian unsigned integer of `n` bytes at `at`, bounds checked.
-uint64_t readLE(const std::string& bytes, uint64_t at, unsigned n, const std::string& what)
+/// Refuse `n` bytes at `at` that are not all within `bytes`.
+void checkWithin(const std::string& bytes, uint64_t at, uint64_t n, const std::string& what)
 {
     if (at > bytes.size() || n > bytes.size() - at)
     {
         throw error(what, "truncated zip structure at byte " + std::to_string(at));
     }
+}
+
+
+/// Little-endian unsigned integer of `n` <= 8 bytes at `at`, bounds checked.
+uint64_t readLE(const std::string& bytes, uint64_t at, unsigned n, const std::string& what)
+{
+    checkWithin(bytes, at, n, what);
     uint64_t v = 0;
     for (unsigned i = 0; i < n; ++i)
     {
@@ -103,13 +110,13 @@ std::map<std::string, Record> zipRecords(const std::string& bytes, const std::st
         const uint64_t extraLength = u(at + 30, 2);
         const uint64_t commentLength = u(at + 32, 2);
         uint64_t local = u(at + 42, 4);
-        u(at + 46, unsigned(nameLength));   // bounds
+        checkWithin(bytes, at + 46, nameLength, what);
         const std::string name = bytes.substr(at + 46, nameLength);
 
         // Zip64 extended information: the 64-bit values of the saturated fields.
         uint64_t extra = at + 46 + nameLength;
         const uint64_t extraEnd = extra + extraLength;
-        u(extra, unsigned(extraLength));   // bounds
+        checkWithin(bytes, extra, extraLength, what);
         while (extra + 4 <= extraEnd)
         {
             const uint64_t id = u(extra, 2);
