@@ -54,7 +54,7 @@ TrainingJob tinyJob(const std::string& modelFile)
     job.arrays.tests = {samples("validation", 4, 2)};
     job.arrays.inputNames = {"a"};
     job.arrays.outputNames = {"u"};
-    job.application = "tiny";
+    job.application = R"({"case": "tiny"})";
     job.fno = FNOOptions(1, 1, {4, 4}).hiddenChannels(8).nLayers(2).stabiliser(Stabiliser::tanh);
     job.training.epochs(4).batchSize(4).learningRate(1e-2).threads(1).seed(3)
         .precision("schedule").schedule({0.25, 0.5, 0.25}).lossScaling("on")
@@ -153,7 +153,7 @@ void expectSameTraining(const std::string& expectedFile, const std::string& actu
 
     const auto r = nlohmann::json::parse(readText(reportPathFor(expectedFile)));
     const auto s = nlohmann::json::parse(readText(reportPathFor(actualFile)));
-    for (const char* key : {"steps", "nonFiniteSteps", "finalTrainLoss", "testErrors", "setup"})
+    for (const char* key : {"steps", "nonFiniteSteps", "finalTrainLoss", "testErrors", "setupFingerprint"})
     {
         EXPECT_EQ(r.at(key), s.at(key)) << key;
     }
@@ -362,7 +362,7 @@ TEST(Checkpoint, OtherSetUpIsNotResumed)
     {
         [](TrainingJob& j) { j.training.learningRate(2e-2); },
         [](TrainingJob& j) { j.arrays.train.inputs[17] += 1e-3f; },
-        [](TrainingJob& j) { j.application = "other"; }
+        [](TrainingJob& j) { j.application = R"({"case": "other"})"; }
     };
     for (const auto& change : changes)
     {

@@ -387,7 +387,7 @@ std::string train
         {"steps", summary.steps},
         {"nonFiniteSteps", summary.nonFiniteSteps},
         {"testErrors", errors},
-        {"setup", fingerprint}
+        {"setupFingerprint", fingerprint}
     };
     surrogate.summaryJson = report.dump();
 
