@@ -635,6 +635,14 @@ nop::TrainerOptions readTraining(const dictionary& trainingDict)
             "evalEvery", defaults.evalEvery(), positive, "positive"
         )
     );
+    training.checkpointEvery
+    (
+        d.getOrDefault<int64_t>
+        (
+            "checkpointEvery", defaults.checkpointEvery(),
+            [](int64_t n) { return n >= 0; }, "0 (on a stop request only) or positive"
+        )
+    );
 
     d.checkUnknown();
 

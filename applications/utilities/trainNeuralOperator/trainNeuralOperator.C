@@ -180,7 +180,27 @@ Usage
         threads          | Intra-op threads (0: all cores)      | label  | no | 0
         device           | cpu, cuda or cuda:N                  | word   | no | cpu
         evalEvery        | Evaluate the test sets every N epochs (and at the end) | label | no | 1
+        checkpointEvery  | Write a checkpoint every N epochs (0: on a stop request only) | label | no | 10
     \endtable
+
+    Checkpoints and resuming: a checkpoint (\<modelFile\> with extension
+    .checkpoint, written atomically) holds the model, optimiser, learning
+    rate, loss scaler, random-number state and position in training. It is
+    written every checkpointEvery epochs and, after the step in progress,
+    on SIGINT or SIGTERM (a second signal kills at once); the run then
+    exits with status 1 and says so. Running the same job again resumes
+    from it when the set-up (options, cases, data) is unchanged, and ends
+    with the model an uninterrupted run makes, bit for bit; a checkpoint of
+    another set-up or a damaged one is ignored with a message. It is
+    removed once the model file is written.
+
+    Outputs: modelFile must end in .nop; an existing file there (or at its
+    report, .json) is replaced only when it is a model file (a report).
+    The report is made from the model file and records its checksum.
+    Training whose final test errors are not finite writes no model.
+
+    Every dictionary is strict: an unknown entry is a FatalIOError naming
+    the nearest keyword, raised before any case is sampled.
 
     Each keyword is the name of the core's option field (nop::FNOOptions,
     nop::TrainerOptions, nop::TensorFileDatasetOptions) and of its log label;
@@ -202,6 +222,7 @@ SourceFiles
 
 // The core first: OpenFOAM's macros break torch headers included after them.
 #include "training/TrainingJob.hpp"
+#include "training/StopRequest.hpp"
 
 #include "argList.H"
 #include "Time.H"
@@ -264,6 +285,13 @@ int main(int argc, char *argv[])
                 Info<< line.c_str() << endl;
             }
         );
+    }
+    catch (const nop::TrainingStopped& e)
+    {
+        // Asked to stop (SIGINT, SIGTERM): not a failure of the job, but
+        // the model is not written yet
+        Info<< nl << "trainNeuralOperator: " << e.what() << nl << endl;
+        return 1;
     }
     catch (const std::logic_error& e)
     {

@@ -1,5 +1,7 @@
 #include "io/AtomicFile.hpp"
 
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,7 +15,11 @@ namespace nop
 
 void writeFileAtomically(const std::string& path, const std::string& bytes)
 {
-    const std::string temporary = path + ".tmp." + std::to_string(::getpid());
+    // Unique per process and per call: concurrent writers of one path
+    // (two trainings of the same case, two threads) never share a file
+    static std::atomic<uint64_t> calls{0};
+    const std::string temporary =
+        path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(calls++);
     {
         std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
         if (!file)

@@ -48,7 +48,8 @@ nlohmann::json toJson(const TrainerOptions& o)
         {"seed", o.seed()},
         {"threads", o.threads()},
         {"device", o.device()},
-        {"evalEvery", o.evalEvery()}
+        {"evalEvery", o.evalEvery()},
+        {"checkpointEvery", o.checkpointEvery()}
     };
 }
 

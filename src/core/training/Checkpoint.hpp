@@ -16,6 +16,8 @@
 // Complex tensors are stored as their real view and the generator state as
 // int64; `encoding` in the metadata names the dtype to go back to.
 
+#include "training/StopRequest.hpp"
+
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -41,27 +43,6 @@ struct CheckpointSettings
     /// Identifies the set-up (options, data, application): a checkpoint
     /// is only resumed when its fingerprint equals this one.
     std::string fingerprint;
-};
-
-/// Thrown by `Trainer::fit` (and so `runTrainingJob`) after a requested stop
-/// (SIGINT, SIGTERM, `requestStop`) once the checkpoint is written; rerunning
-/// the same job resumes from it.
-class TrainingStopped : public std::runtime_error
-{
-public:
-    /// `epoch` epochs and `offset` samples of the next were done.
-    TrainingStopped
-    (
-        const std::string& checkpointFile,
-        int64_t epoch,
-        int64_t offset,
-        int64_t epochs
-    );
-
-    const std::string& checkpointFile() const { return checkpointFile_; }
-
-private:
-    std::string checkpointFile_;
 };
 
 /// An FNV-1a 64 hash of text and tensors (dtype, shape and bytes), for

@@ -3,6 +3,10 @@
 // Requests to stop training early (SIGINT, SIGTERM or a caller), so that a
 // checkpoint can be written and a later run resumes. Torch-free.
 
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
 namespace nop
 {
 
@@ -38,6 +42,27 @@ public:
     ~StopSignalScope() { restoreStopSignalHandlers(); }
     StopSignalScope(const StopSignalScope&) = delete;
     StopSignalScope& operator=(const StopSignalScope&) = delete;
+};
+
+/// Thrown by `Trainer::fit` (and so `runTrainingJob`) after a requested stop
+/// (SIGINT, SIGTERM, `requestStop`) once the checkpoint is written; rerunning
+/// the same job resumes from it.
+class TrainingStopped : public std::runtime_error
+{
+public:
+    /// `epoch` epochs and `offset` samples of the next were done.
+    TrainingStopped
+    (
+        const std::string& checkpointFile,
+        int64_t epoch,
+        int64_t offset,
+        int64_t epochs
+    );
+
+    const std::string& checkpointFile() const { return checkpointFile_; }
+
+private:
+    std::string checkpointFile_;
 };
 
 } // namespace nop
