@@ -53,6 +53,10 @@
 #                         failed -overwrite leaves the old time unchanged
 #       comparePrediction -compare refuses a latest time written by
 #                         surrogateFoam (its marker uniform/surrogateFoam)
+#       craftedSetup      a model file whose set-up holds #codeStream, an
+#                         #include, \$variables, paths outside the case or a
+#                         huge grid (checksum valid) is refused naming the
+#                         entry; nothing is read or compiled
 #       sanityWarnings    a parameter beyond its training range and a mesh
 #                         beyond the training cases' box are warned about
 #                         (by how much); a case like the training cases
@@ -975,6 +979,52 @@ comparePrediction)
     surrogateOptions=-compare
     expectError "-compare" "$caseDir/500" "written by surrogateFoam"
     grep -q "^relative L2" "$caseDir/log" && fail "compared with its own prediction"
+    pass
+    ;;
+
+craftedSetup)
+    newCase
+    # craft <file> <python statement on the set-up s>: the model file with
+    # its set-up changed and a valid checksum (the format of ModelFile.hpp
+    # and TensorArchive.hpp)
+    craft()
+    {
+        python3 - "$model" "$caseDir/$1" "$2" <<'PY'
+import json, struct, sys
+data = open(sys.argv[1], "rb").read()
+magic, version, reserved, size, _ = struct.unpack("<8sIIQQ", data[:32])
+payload = data[32:]
+n = struct.unpack("<Q", payload[:8])[0]
+header = json.loads(payload[8:8 + n])
+s = header["metadata"]["setup"]
+exec(sys.argv[3])
+text = json.dumps(header).encode()
+payload = struct.pack("<Q", len(text)) + text + payload[8 + n:]
+h = 1469598103934665603
+for b in payload:
+    h = ((h ^ b) * 1099511628211) % 2**64
+open(sys.argv[2], "wb").write(struct.pack("<8sIIQQ", magic, version, reserved, len(payload), h) + payload)
+PY
+    }
+    # The re-encoding itself is sound: an unchanged set-up predicts
+    craft same.nop "pass"
+    writeSurrogateDict '"same.nop"'
+    runSurrogate || fail "the re-encoded model was refused: $(grep -A6 'FOAM FATAL' "$caseDir/log")"
+    rm -rf "$caseDir/1"
+    # Directives, variables and paths outside the case are refused as data
+    craft codeStream.nop 's["outputs"] = ["#codeStream"]'
+    craft include.nop 's["parameters"][0]["entry"] = "#include \"/etc/passwd\""'
+    craft passwd.nop 's["parameters"][0]["file"] = "/etc/passwd"; s["parameters"][0]["entry"] = "root"'
+    craft dotdot.nop 's["parameters"][0]["file"] = "../../../../../etc/passwd"'
+    craft variable.nop 's["inputs"] = ["$FOAM_CASE"]'
+    craft hugeGrid.nop 's["latentGrid"]["resolution"] = [65536, 65536, 1]'
+    for crafted in codeStream include passwd dotdot variable hugeGrid
+    do
+        writeSurrogateDict "\"$crafted.nop\""
+        expectError "$crafted.nop" "the stored set-up's"
+        grep -q "^root:" "$caseDir/log" && fail "$crafted: /etc/passwd was read"
+    done
+    [ ! -e "$caseDir/dynamicCode" ] || fail "code was generated: $caseDir/dynamicCode"
     pass
     ;;
 
