@@ -1,6 +1,7 @@
 #include "io/ModelFile.hpp"
 
 #include "io/AtomicFile.hpp"
+#include "io/Checksum.hpp"
 #include "io/OptionsJson.hpp"
 #include "runtime/Limits.hpp"
 
@@ -27,18 +28,6 @@ struct Header
     uint64_t checksum;
 };
 static_assert(sizeof(Header) == headerSize, "model file header must be 32 bytes");
-
-
-uint64_t fnv1a(const char* data, size_t size)
-{
-    uint64_t hash = 1469598103934665603ull;
-    for (size_t i = 0; i < size; ++i)
-    {
-        hash ^= uint8_t(data[i]);
-        hash *= 1099511628211ull;
-    }
-    return hash;
-}
 
 
 std::string fileName(const std::string& path)

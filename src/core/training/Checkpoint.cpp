@@ -1,5 +1,7 @@
 #include "training/Checkpoint.hpp"
 
+#include "io/Checksum.hpp"
+
 #include "io/AtomicFile.hpp"
 #include "io/TensorArchive.hpp"
 
@@ -43,12 +45,7 @@ TrainingStopped::TrainingStopped
 
 void Fingerprint::bytes(const void* data, size_t size)
 {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < size; ++i)
-    {
-        hash_ ^= p[i];
-        hash_ *= 1099511628211ull;
-    }
+    hash_ = fnv1a(data, size, hash_);
 }
 
 

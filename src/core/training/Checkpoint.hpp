@@ -16,6 +16,7 @@
 // Complex tensors are stored as their real view and the generator state as
 // int64; `encoding` in the metadata names the dtype to go back to.
 
+#include "io/Checksum.hpp"
 #include "training/StopRequest.hpp"
 
 #include <torch/torch.h>
@@ -61,7 +62,7 @@ public:
 
 private:
     void bytes(const void* data, size_t size);
-    uint64_t hash_ = 1469598103934665603ull;
+    uint64_t hash_ = fnv1aOffset;
 };
 
 /// What a checkpoint holds.

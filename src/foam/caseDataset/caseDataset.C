@@ -7,6 +7,7 @@
 \*---------------------------------------------------------------------------*/
 
 #include "io/AtomicFile.hpp"
+#include "io/Checksum.hpp"
 
 #include "caseDataset.H"
 #include "strictKeywords.H"
@@ -80,18 +81,6 @@ std::string fileStamps(const List<fileName>& paths)
         text += line + "\n";
     }
     return text;
-}
-
-
-uint64_t fnv1a(const std::string& bytes)
-{
-    uint64_t hash = 1469598103934665603ull;
-    for (const char c : bytes)
-    {
-        hash ^= uint8_t(c);
-        hash *= 1099511628211ull;
-    }
-    return hash;
 }
 
 
@@ -191,7 +180,7 @@ bool readCache
     uint64_t stored = 0;
     std::memcpy(&stored, bytes.data() + bytes.size() - trailer, trailer);
     bytes.resize(bytes.size() - trailer);
-    if (fnv1a(bytes) != stored)
+    if (nop::fnv1a(bytes.data(), bytes.size()) != stored)
     {
         why = "checksum mismatch (damaged)";
         return false;
@@ -248,7 +237,7 @@ void writeCache(const fileName& file, const std::string& key, const cachedCase& 
             cached.outputs.size()*sizeof(float)
         )
     );
-    const uint64_t checksum = fnv1a(bytes);
+    const uint64_t checksum = nop::fnv1a(bytes.data(), bytes.size());
     bytes.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
 
     try
