@@ -758,7 +758,7 @@ TEST_F(LatentGrid, hugeResolutionIsAFatalIOErrorNotAnOverflow)
         }
         return std::string("no error");
     };
-    EXPECT_NE(message("resolution (65536 65536 2);").find("grid points, more than"),
+    EXPECT_NE(message("resolution (65536 65536 2);").find("8589934592 grid points, more than"),
               std::string::npos) << message("resolution (65536 65536 2);");
     EXPECT_NE(message("resolution (4 4 2000000);").find("more than"),
               std::string::npos);

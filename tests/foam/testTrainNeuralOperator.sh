@@ -18,6 +18,7 @@
 #             typoTensorData typoCaseData typoCacheKey typoLatentGrid
 #             typoParameter parameterOutsideCase parameterAbsolutePath
 #             trainCasesEmpty modelFileNotNop modelFileNotAModel tinyRun
+#             stopAndResume
 #
 #     Exit status 77 (CTest SKIP_RETURN_CODE): the shared data is absent.
 #
@@ -321,6 +322,56 @@ assert r["fno"]["modes"] == [8], r["fno"]
 assert r["fno"]["stabiliser"] == "tanh", r["fno"]
 assert len(r["testErrors"]) == 1, r["testErrors"]
 print("report:", {k: r[k] for k in ("model", "parameters", "trainSamples")})
+EOF
+    echo "PASS ($check)"
+    ;;
+
+stopAndResume)
+    # SIGTERM mid-training: exit status 1 and a checkpoint; the rerun
+    # resumes and ends with the weights of an uninterrupted run, bit for bit
+    skipWithoutData
+    dataEntries="type tensorFile;
+        trainFile \"\$NOP_SHARED_DATA/neuraloperator/burgers_train_16.pt\";
+        testFiles (\"\$NOP_SHARED_DATA/neuraloperator/burgers_test_16.pt\");
+        input x; output y; spatialDims 1; nTrain 32; nTest 16;"
+    fnoEntries='modes (8); hiddenChannels 16; nLayers 2;'
+    trainingEntries='epochs 400; batchSize 4; precision schedule; threads 1; evalEvery 400; checkpointEvery 0;'
+    writeCase
+    model="$caseDir/constant/neuralOperator/model.nop"
+    run || fail "uninterrupted run: exit status $?"
+    mv "$model" "$caseDir/uninterrupted.nop"
+    rm -f "$caseDir/constant/neuralOperator/model.json"
+
+    (cd "$caseDir" && exec "$app") > "$log" 2>&1 &
+    pid=$!
+    for i in $(seq 1 600)
+    do
+        grep -q "^Epoch 20/" "$log" && break
+        sleep 0.05
+    done
+    kill -TERM "$pid"
+    wait "$pid"
+    status=$?
+    [ "$status" -eq 1 ] || fail "stopped run: exit status $status, expected 1"
+    grep -q "training stopped on request after" "$log" || fail "no stop message"
+    [ -s "$caseDir/constant/neuralOperator/model.checkpoint" ] || fail "no checkpoint"
+    [ ! -e "$model" ] || fail "a model file was written by the stopped run"
+    grep "training stopped" "$log" | sed 's/^/    /'
+
+    run || fail "resumed run: exit status $?"
+    grep -q "^Resuming from .*model.checkpoint at epoch" "$log" || fail "did not resume"
+    grep "^Resuming" "$log" | sed 's/^/    /'
+    [ ! -e "$caseDir/constant/neuralOperator/model.checkpoint" ] || fail "checkpoint left"
+    python3 - "$caseDir/uninterrupted.nop" "$model" <<'EOF' || fail "weights differ"
+import json, struct, sys
+def weights(path):
+    payload = open(path, "rb").read()[32:]
+    n = struct.unpack("<Q", payload[:8])[0]
+    return json.loads(payload[8:8 + n])["tensors"], payload[8 + n:]
+a, b = weights(sys.argv[1]), weights(sys.argv[2])
+assert a[0] == b[0], "tensor layouts differ"
+assert a[1] == b[1], "tensor bytes differ"
+print(f"    weights equal: {len(a[0])} tensors, {len(a[1])} bytes")
 EOF
     echo "PASS ($check)"
     ;;

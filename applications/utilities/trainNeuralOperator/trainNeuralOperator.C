@@ -229,6 +229,7 @@ SourceFiles
 #include "IOdictionary.H"
 #include "OSspecific.H"
 #include "sigFpe.H"
+#include "Pstream.H"
 
 #include "readTrainingJob.H"
 
@@ -290,8 +291,9 @@ int main(int argc, char *argv[])
     {
         // Asked to stop (SIGINT, SIGTERM): not a failure of the job, but
         // the model is not written yet
+        // (not return 1: argList's destructor would exit with 0)
         Info<< nl << "trainNeuralOperator: " << e.what() << nl << endl;
-        return 1;
+        Pstream::exit(1);
     }
     catch (const std::logic_error& e)
     {

@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string>
 
 #include "dictionary.H"
 #include "polyMesh.H"
@@ -122,7 +123,8 @@ Foam::latentGrid::latentGrid(const polyMesh& mesh, const dictionary& dict)
         {
             FatalIOErrorInFunction(dict)
                 << "Entry 'resolution' " << resolution
-                << ": more than " << nop::limits::maxGridResolution
+                << ": more than "
+                << std::to_string(nop::limits::maxGridResolution).c_str()
                 << " points in direction " << vector::componentNames[d]
                 << exit(FatalIOError);
         }
@@ -137,8 +139,9 @@ Foam::latentGrid::latentGrid(const polyMesh& mesh, const dictionary& dict)
     if (nPoints > nop::limits::maxGridPoints)
     {
         FatalIOErrorInFunction(dict)
-            << "Entry 'resolution' " << resolution << ": " << nPoints
-            << " grid points, more than the " << nop::limits::maxGridPoints
+            << "Entry 'resolution' " << resolution << ": "
+            << std::to_string(nPoints).c_str() << " grid points, more than the "
+            << std::to_string(nop::limits::maxGridPoints).c_str()
             << " a latent grid may have" << exit(FatalIOError);
     }
 
