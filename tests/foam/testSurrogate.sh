@@ -53,6 +53,12 @@
 #                         failed -overwrite leaves the old time unchanged
 #       comparePrediction -compare refuses a latest time written by
 #                         surrogateFoam (its marker uniform/surrogateFoam)
+#       parallelLoadFailure  a truncated model under mpirun -np 2: every
+#                         processor reports it, the run ends
+#       concurrentTraining  two trainings of the family at once (shared
+#                         cache and model file), twice: both succeed, the
+#                         second round reads the cache, nothing damaged or
+#                         left behind, the model predicts
 #       craftedSetup      a model file whose set-up holds #codeStream, an
 #                         #include, \$variables, paths outside the case or a
 #                         huge grid (checksum valid) is refused naming the
@@ -979,6 +985,66 @@ comparePrediction)
     surrogateOptions=-compare
     expectError "-compare" "$caseDir/500" "written by surrogateFoam"
     grep -q "^relative L2" "$caseDir/log" && fail "compared with its own prediction"
+    pass
+    ;;
+
+parallelLoadFailure)
+    # Only the master reads the model file: its failure to load is raised
+    # on every processor, and the run ends (no processor waits for ever)
+    command -v mpirun > /dev/null || { echo "SKIP ($check): mpirun not found"; exit 77; }
+    newCase
+    head -c 2000 "$model" > "$caseDir/truncated.nop"
+    writeSurrogateDict '"truncated.nop"'
+    writeDecomposeParDict "$caseDir" "(2 1 1)"
+    (cd "$caseDir" && decomposePar -time 0 > log.decomposePar 2>&1) \
+        || fail "decomposePar failed: $(tail -5 "$caseDir/log.decomposePar")"
+    (cd "$caseDir" && timeout 60 mpirun --allow-run-as-root --oversubscribe -np 2 \
+        surrogateFoam -parallel > log 2>&1)
+    status=$?
+    [ "$status" -ne 124 ] || fail "the run hung (killed after 60 s)"
+    [ "$status" -ne 0 ] || fail "exit status 0"
+    for proc in 0 1
+    do
+        grep -q "^\[$proc\].*truncated" "$caseDir/log" \
+            || fail "processor $proc does not report the error: $(grep -A4 FATAL "$caseDir/log")"
+        [ ! -e "$caseDir/processor$proc/1" ] || fail "processor$proc/1 written"
+    done
+    grep "truncated" "$caseDir/log" | sort -u | head -2 | sed 's/^/    /'
+    pass
+    ;;
+
+concurrentTraining)
+    # Two trainings of the same cases at once, sharing the sample cache and
+    # the model file: both succeed (unique temporaries, atomic renames) and
+    # the model file that stays is whole
+    requireFixture
+    trainDir="$(mktemp -d "$work/$check.XXXXXX")"
+    trap 'rm -rf "$trainDir"' EXIT
+    mkdir -p "$trainDir/system"
+    cp "$family/system/controlDict" "$trainDir/system/"
+    sed -e "s|\"cases/|\"$family/cases/|g" -e 's|epochs 3;|epochs 2;|' \
+        "$family/system/neuralOperatorDict" > "$trainDir/system/neuralOperatorDict"
+    for round in 1 2
+    do
+        # (the cache stays for round 2)
+        rm -f "$trainDir"/constant/neuralOperator/channel.*
+        (cd "$trainDir" && trainNeuralOperator > log.a 2>&1) &
+        a=$!
+        (cd "$trainDir" && trainNeuralOperator > log.b 2>&1) &
+        b=$!
+        wait $a || fail "round $round: first training failed: $(grep -A4 FATAL "$trainDir/log.a")"
+        wait $b || fail "round $round: second training failed: $(grep -A4 FATAL "$trainDir/log.b")"
+    done
+    grep -q "(cached)" "$trainDir/log.a" || fail "the second round did not read the cache"
+    grep -q "Sample cache .* is damaged" "$trainDir"/log.? && fail "a cache file was damaged"
+    ls "$trainDir/constant/neuralOperator" | grep -q "tmp" \
+        && fail "temporaries left: $(ls "$trainDir/constant/neuralOperator")"
+    ls "$trainDir/constant/neuralOperator/cache" | grep -q "tmp" && fail "cache temporaries left"
+    trained="$trainDir/constant/neuralOperator/channel.nop"
+    newCase
+    trap 'rm -rf "$caseDir" "$trainDir"' EXIT
+    writeSurrogateDict "\"$trained\""
+    runSurrogate || fail "the model file left is not whole: $(grep -A4 FATAL "$caseDir/log")"
     pass
     ;;
 
