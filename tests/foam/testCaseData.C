@@ -23,6 +23,7 @@ Description
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <thread>
 
@@ -670,6 +671,38 @@ TEST_F(CaseData, CraftedSetupIsRefusedNeverExpanded)
     refused(R"("component": null)", R"("component": "w")", "component");
     refused(good, "[1, 2]", "not an object");
     refused(good, "{\"inputs\": [\"mask\"", "not JSON");
+}
+
+
+
+//- Replace every "type empty;" in a file (any spacing) by "type <type>;"
+void unEmpty(const fs::path& file, const std::string& type)
+{
+    std::ifstream is(file);
+    const std::string text(std::istreambuf_iterator<char>(is), {});
+    std::ofstream(file)
+        << std::regex_replace(text, std::regex("type\\s+empty;"), "type " + type + ";");
+}
+
+
+TEST_F(CaseData, ACaseOfOtherDimensionsIsNamedNotItsResolution)
+{
+    makeCase(root_/"train_0", 2, 1);
+    makeCase(root_/"train_1", 4, 3);
+    makeCase(root_/"test_0", 3, 2);
+    // test_0 becomes 3D (one cell thick, walls front and back)
+    unEmpty(root_/"test_0"/"constant"/"polyMesh"/"boundary", "wall");
+    for (const char* field : {"0/U", "0/p", "1/U", "1/p"})
+    {
+        unEmpty(root_/"test_0"/field, "zeroGradient");
+    }
+    const std::string message = errorOf([&]
+    {
+        caseDataset(dictOf(dataDict), root(), fileName()).sample();
+    });
+    EXPECT_NE(message.find("test_0"), std::string::npos) << message;
+    EXPECT_NE(message.find("is 3D, the cases before it are 2D"), std::string::npos)
+        << message;
 }
 
 
