@@ -8,6 +8,7 @@
 
 #include "neuralOperator.H"
 #include "strictKeywords.H"
+#include "collectiveExit.H"
 #include "addToRunTimeSelectionTable.H"
 #include "OStringStream.H"
 #include "PstreamReduceOps.H"
@@ -97,35 +98,6 @@ std::string errorText(const Foam::IOerror& err)
         text += ".";
     }
     return text;
-}
-
-
-//- FatalError (the message already given to FatalError) printed by every
-//- processor, which then stop together; in serial an ordinary FatalError.
-//- OpenFOAM's exit(FatalError) aborts the run from the first processor
-//- that reaches it, often before the others print theirs; a function
-//- object's FatalError while it is constructed would be a warning.
-[[noreturn]] void exitOnAllProcessors()
-{
-    using namespace Foam;
-    FatalError.throwExceptions(true);
-    try
-    {
-        FatalError.exit();
-    }
-    catch (const error& err)
-    {
-        Perr<< nl << err << nl << "\nFOAM "
-            << (Pstream::parRun() ? "parallel run " : "") << "exiting\n"
-            << endl;
-    }
-    if (Pstream::parRun())
-    {
-        label together = 0;
-        reduce(together, sumOp<label>());
-        Pstream::exit(1);
-    }
-    std::exit(1);
 }
 
 } // namespace
