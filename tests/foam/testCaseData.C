@@ -557,7 +557,8 @@ TEST_F(CaseData, CacheIsReadCheckedAndResampledWhenDamaged)
     // No temporary left beside the cache files
     for (const auto& entry : fs::directory_iterator(root_/"cache"))
     {
-        EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
+        EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos)
+            << entry.path();
     }
 }
 

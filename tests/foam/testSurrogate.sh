@@ -1037,9 +1037,11 @@ concurrentTraining)
     done
     grep -q "(cached)" "$trainDir/log.a" || fail "the second round did not read the cache"
     grep -q "Sample cache .* is damaged" "$trainDir"/log.? && fail "a cache file was damaged"
-    ls "$trainDir/constant/neuralOperator" | grep -q "tmp" \
+    # (temporaries are <file>.tmp.<pid>.<n>; cache names hold the cases' paths)
+    ls "$trainDir/constant/neuralOperator" | grep -q '\.tmp\.[0-9]' \
         && fail "temporaries left: $(ls "$trainDir/constant/neuralOperator")"
-    ls "$trainDir/constant/neuralOperator/cache" | grep -q "tmp" && fail "cache temporaries left"
+    ls "$trainDir/constant/neuralOperator/cache" | grep -q '\.tmp\.[0-9]' \
+        && fail "cache temporaries left: $(ls "$trainDir/constant/neuralOperator/cache")"
     trained="$trainDir/constant/neuralOperator/channel.nop"
     newCase
     trap 'rm -rf "$caseDir" "$trainDir"' EXIT
