@@ -104,13 +104,26 @@ TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
         torch::kCPU
     );
 
+    // The precision the network itself ran each epoch in (the log line is
+    // written at the epoch's end, before the next epoch switches), not only
+    // what the log says
     std::vector<std::string> lines;
-    const auto summary = trainer.fit(surrogate, train, {test}, [&](const std::string& l) { lines.push_back(l); });
+    std::vector<std::string> ran;
+    const auto summary = trainer.fit
+    (
+        surrogate, train, {test},
+        [&](const std::string& l)
+        {
+            lines.push_back(l);
+            ran.push_back(toString(surrogate.model->precision()));
+        }
+    );
     ASSERT_EQ(lines.size(), 8u);
     const char* expected[] = {"half", "half", "mixed", "mixed", "mixed", "mixed", "full", "full"};
     for (size_t i = 0; i < 8; ++i)
     {
         EXPECT_NE(lines[i].find(std::string("precision ") + expected[i]), std::string::npos) << lines[i];
+        EXPECT_EQ(ran[i], expected[i]) << "epoch " << i + 1;
         EXPECT_NE(lines[i].find("samples/s"), std::string::npos);
         EXPECT_NE(lines[i].find("synthetic l2"), std::string::npos);
     }
@@ -153,6 +166,17 @@ TEST(Trainer, SameSeedSameModel)
             [&] { std::vector<torch::Tensor> v; for (auto& p : surrogate.model->parameters()) v.push_back(p.flatten()); return v; }());
     };
     EXPECT_TRUE(torch::equal(trainOnce(), trainOnce()));
+
+    // ... and training changed it: a fit that did nothing would pass above
+    torch::manual_seed(8);
+    syntheticDataset(32);
+    const Surrogate untrained(tinyFNO()->options);
+    std::vector<torch::Tensor> initial;
+    for (const auto& p : untrained.model->parameters())
+    {
+        initial.push_back(p.flatten());
+    }
+    EXPECT_FALSE(torch::equal(trainOnce(), torch::cat(initial)));
 }
 
 
