@@ -613,7 +613,9 @@ TEST_F(LatentGrid, smoothFieldConverges)
                   << "^3 mesh, 8^3 grid: rel. max error " << err[i]
                   << std::endl;
     }
-    EXPECT_GT(err[0], err[1]);
+    // Second order: h/2 divides the error by 4 (observed 5.4); a first-order
+    // interpolation (2x) or any other decrease fails
+    EXPECT_GT(err[0], 4*err[1]);
     EXPECT_LT(err[1], smoothBound);
 }
 
