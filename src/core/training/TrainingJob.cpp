@@ -15,8 +15,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 namespace nop
 {
@@ -39,28 +37,30 @@ std::string reportPathFor(const std::string& modelFile)
 }
 
 
+namespace
+{
+
+/// A model file's bytes, read once for both its checksum and its contents.
+std::string modelFileBytes(const std::string& modelFile)
+{
+    return readRegularFile(modelFile, modelFileLimits::maxFileBytes, "model file");
+}
+
+} // namespace
+
+
 std::string modelFileChecksum(const std::string& modelFile)
 {
-    std::ifstream in(modelFile, std::ios::binary);
-    if (!in)
-    {
-        throw std::runtime_error("cannot open model file '" + modelFile + "'");
-    }
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad())
-    {
-        throw std::runtime_error("cannot read model file '" + modelFile + "'");
-    }
-    return Fingerprint().add(bytes).hex();
+    return Fingerprint().add(modelFileBytes(modelFile)).hex();
 }
 
 
 std::string reportFromModelFile(const std::string& modelFile)
 {
-    // The checksum first: should the file change in between, the report
-    // names the older checksum and reads as stale.
-    const std::string checksum = modelFileChecksum(modelFile);
-    const ModelFileContents contents = readModelFileContents(modelFile);
+    // One read: the checksum is that of the bytes the report comes from
+    const std::string bytes = modelFileBytes(modelFile);
+    const std::string checksum = Fingerprint().add(bytes).hex();
+    const ModelFileContents contents = decodeModelFile(bytes, modelFile);
     nlohmann::json report;
     try
     {
