@@ -27,6 +27,8 @@ Description
 #include <string>
 #include <thread>
 
+#include "io/Checksum.hpp"
+
 #include "caseDataset.H"
 #include "caseParameter.H"
 #include "surrogateSetup.H"
@@ -488,19 +490,6 @@ TEST_F(CaseData, MissingFieldsTimesAndCasesAreNamed)
 
 
 
-//- FNV-1a, as the cache writes it
-uint64_t fnv1a(const std::string& bytes)
-{
-    uint64_t hash = 1469598103934665603ull;
-    for (const char c : bytes)
-    {
-        hash ^= uint8_t(c);
-        hash *= 1099511628211ull;
-    }
-    return hash;
-}
-
-
 std::string readBytes(const fs::path& path)
 {
     std::ifstream is(path, std::ios::binary);
@@ -526,7 +515,7 @@ TEST_F(CaseData, CacheIsReadCheckedAndResampledWhenDamaged)
     const float marker = 123.f;
     std::memcpy(&edited[last], &marker, sizeof marker);
     edited.resize(edited.size() - sizeof(uint64_t));
-    const uint64_t checksum = fnv1a(edited);
+    const uint64_t checksum = nop::fnv1a(edited.data(), edited.size());
     edited.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
     std::ofstream(file, std::ios::binary) << edited;
     EXPECT_EQ(caseDataset(dict, root(), cache).sample().train.outputs.back(), marker);
