@@ -13,11 +13,11 @@
 //         [-batch 16] [-steps 10] [-warmup 2] [-repeats 3] [-threads 0]
 //         [-device cpu] [-precisions full,mixed,half] [-reducedType auto]
 
-#include "models/FNO.hpp"
-#include "precision/ReducedPrecision.hpp"
-#include "runtime/Device.hpp"
-#include "runtime/PeakMemory.hpp"
-#include "training/Losses.hpp"
+#include "nop/models/FNO.hpp"
+#include "nop/precision/ReducedPrecision.hpp"
+#include "nop/runtime/Device.hpp"
+#include "nop/runtime/PeakMemory.hpp"
+#include "nop/training/Losses.hpp"
 
 #include <chrono>
 #include <cstdio>

@@ -2,10 +2,10 @@
 
 #include "TestSupport.hpp"
 
-#include "io/ModelFile.hpp"
-#include "training/Checkpoint.hpp"
-#include "training/StopRequest.hpp"
-#include "training/TrainingJob.hpp"
+#include "nop/models/ModelFile.hpp"
+#include "nop/training/Checkpoint.hpp"
+#include "nop/training/StopRequest.hpp"
+#include "nop/jobs/TrainingJob.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -3,10 +3,10 @@
 
 #include "TestSupport.hpp"
 
-#include "data/ArrayDataset.hpp"
-#include "inference/SurrogatePredictor.hpp"
-#include "io/ModelFile.hpp"
-#include "training/TrainingJob.hpp"
+#include "nop/data/ArrayDataset.hpp"
+#include "nop/inference/SurrogatePredictor.hpp"
+#include "nop/models/ModelFile.hpp"
+#include "nop/jobs/TrainingJob.hpp"
 
 #include <gtest/gtest.h>
 

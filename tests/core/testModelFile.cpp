@@ -2,7 +2,7 @@
 
 #include "TestSupport.hpp"
 
-#include "io/ModelFile.hpp"
+#include "nop/models/ModelFile.hpp"
 
 #include <nlohmann/json.hpp>
 

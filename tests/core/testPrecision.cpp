@@ -2,9 +2,9 @@
 
 #include "TestSupport.hpp"
 
-#include "models/FNO.hpp"
-#include "precision/LossScaler.hpp"
-#include "precision/Precision.hpp"
+#include "nop/models/FNO.hpp"
+#include "nop/precision/LossScaler.hpp"
+#include "nop/precision/Precision.hpp"
 
 #include <gtest/gtest.h>
 

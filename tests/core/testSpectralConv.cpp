@@ -4,7 +4,7 @@
 
 #include "TestSupport.hpp"
 
-#include "layers/SpectralConv.hpp"
+#include "nop/layers/SpectralConv.hpp"
 
 #include <gtest/gtest.h>
 

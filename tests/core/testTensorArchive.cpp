@@ -3,7 +3,7 @@
 
 #include "TestSupport.hpp"
 
-#include "io/TensorArchive.hpp"
+#include "nop/io/TensorArchive.hpp"
 
 #include <nlohmann/json.hpp>
 

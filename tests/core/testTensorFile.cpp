@@ -2,9 +2,9 @@
 
 #include "TestSupport.hpp"
 
-#include "data/TensorFile.hpp"
-#include "data/TensorFileDataset.hpp"
-#include "io/TorchSave.hpp"
+#include "nop/data/TensorFile.hpp"
+#include "nop/data/TensorFileDataset.hpp"
+#include "nop/io/TorchSave.hpp"
 
 #include <torch/serialize.h>
 

@@ -2,11 +2,11 @@
 
 #include "TestSupport.hpp"
 
-#include "data/TensorFileDataset.hpp"
-#include "training/LRScheduler.hpp"
-#include "training/Losses.hpp"
-#include "training/Normaliser.hpp"
-#include "training/Trainer.hpp"
+#include "nop/data/TensorFileDataset.hpp"
+#include "nop/training/LRScheduler.hpp"
+#include "nop/training/Losses.hpp"
+#include "nop/data/Normaliser.hpp"
+#include "nop/training/Trainer.hpp"
 
 #include <gtest/gtest.h>
 

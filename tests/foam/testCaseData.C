@@ -27,7 +27,7 @@ Description
 #include <string>
 #include <thread>
 
-#include "io/Checksum.hpp"
+#include "nop/io/Checksum.hpp"
 
 #include "caseDataset.H"
 #include "caseParameter.H"

@@ -4,7 +4,7 @@
 // mutations reach the archive and metadata checks.
 // Any exception other than std::runtime_error, and any crash, is a finding.
 
-#include "io/ModelFile.hpp"
+#include "nop/models/ModelFile.hpp"
 
 #include <cstring>
 #include <stdexcept>

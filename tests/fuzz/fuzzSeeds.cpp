@@ -5,7 +5,7 @@
 // archives written by LibTorch and, when the shared data is present, its
 // neuraloperator files (written by Python's torch.save).
 
-#include "io/ModelFile.hpp"
+#include "nop/models/ModelFile.hpp"
 
 #include <torch/serialize.h>
 

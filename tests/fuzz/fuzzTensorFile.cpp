@@ -2,7 +2,7 @@
 // unpickler) on bytes in memory. Any exception other than
 // std::runtime_error, and any crash, is a finding.
 
-#include "io/TorchSave.hpp"
+#include "nop/io/TorchSave.hpp"
 
 #include <stdexcept>
 

@@ -7,8 +7,8 @@
 \*---------------------------------------------------------------------------*/
 
 // The core first: OpenFOAM's macros break torch headers included after them.
-#include "training/TrainingJob.hpp"
-#include "precision/Precision.hpp"
+#include "nop/jobs/TrainingJob.hpp"
+#include "nop/precision/Precision.hpp"
 
 #include "readTrainingJob.H"
 #include "caseDataset.H"

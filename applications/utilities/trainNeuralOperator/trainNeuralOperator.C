@@ -221,8 +221,8 @@ SourceFiles
 \*---------------------------------------------------------------------------*/
 
 // The core first: OpenFOAM's macros break torch headers included after them.
-#include "training/TrainingJob.hpp"
-#include "training/StopRequest.hpp"
+#include "nop/jobs/TrainingJob.hpp"
+#include "nop/training/StopRequest.hpp"
 
 #include "argList.H"
 #include "Time.H"

@@ -6,8 +6,8 @@
      \\/     M anipulation  |
 \*---------------------------------------------------------------------------*/
 
-#include "io/AtomicFile.hpp"
-#include "io/Checksum.hpp"
+#include "nop/io/AtomicFile.hpp"
+#include "nop/io/Checksum.hpp"
 
 #include "caseDataset.H"
 #include "strictKeywords.H"

@@ -8,7 +8,7 @@
 
 #include "latentGrid.H"
 #include "strictKeywords.H"
-#include "runtime/Limits.hpp"
+#include "nop/runtime/Limits.hpp"
 
 #include <cmath>
 #include <cstdint>

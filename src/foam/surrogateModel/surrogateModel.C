@@ -7,7 +7,7 @@
 \*---------------------------------------------------------------------------*/
 
 // The predictor's header is torch-free: it may meet OpenFOAM's headers.
-#include "inference/SurrogatePredictor.hpp"
+#include "nop/inference/SurrogatePredictor.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -11,7 +11,7 @@
 #include "surrogateSetup.H"
 #include "boundBox.H"
 #include "primitiveEntry.H"
-#include "runtime/Limits.hpp"
+#include "nop/runtime/Limits.hpp"
 #include "token.H"
 
 #include <cctype>

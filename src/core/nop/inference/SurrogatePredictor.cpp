@@ -1,0 +1,189 @@
+#include "nop/inference/SurrogatePredictor.hpp"
+
+#include "nop/models/ModelFile.hpp"
+#include "nop/precision/Precision.hpp"
+#include "nop/runtime/Device.hpp"
+
+#include <torch/torch.h>
+
+#include <stdexcept>
+
+namespace nop
+{
+
+struct SurrogatePredictor::Impl
+{
+    Impl(const std::string& file, const torch::Device& dev)
+    :
+        modelFile(file),
+        device(dev),
+        surrogate(loadModelFile(file, dev))
+    {}
+
+    std::string modelFile;
+    torch::Device device;
+    Surrogate surrogate;
+    int64_t threads = 0;
+};
+
+
+namespace
+{
+
+// LibTorch's own checks as plain runtime errors, without the C++ backtrace.
+template<class Function>
+auto withoutBacktrace(Function&& function)
+{
+    try
+    {
+        return function();
+    }
+    catch (const c10::Error& e)
+    {
+        throw std::runtime_error(e.what_without_backtrace());
+    }
+}
+
+} // namespace
+
+
+SurrogatePredictor::SurrogatePredictor
+(
+    const std::string& modelFile,
+    const std::string& device,
+    int64_t threads
+)
+{
+    withoutBacktrace([&]
+    {
+        impl_ = std::make_unique<Impl>(modelFile, deviceFromString(device));
+        impl_->threads = setThreads(threads);
+        return 0;
+    });
+}
+
+
+SurrogatePredictor::~SurrogatePredictor() = default;
+
+
+const std::string& SurrogatePredictor::modelFile() const
+{
+    return impl_->modelFile;
+}
+
+
+const std::vector<std::string>& SurrogatePredictor::inputNames() const
+{
+    return impl_->surrogate.inputNames;
+}
+
+
+const std::vector<std::string>& SurrogatePredictor::outputNames() const
+{
+    return impl_->surrogate.outputNames;
+}
+
+
+int64_t SurrogatePredictor::inChannels() const
+{
+    return impl_->surrogate.model->options.inChannels();
+}
+
+
+int64_t SurrogatePredictor::outChannels() const
+{
+    return impl_->surrogate.model->options.outChannels();
+}
+
+
+std::vector<int64_t> SurrogatePredictor::trainedGrid() const
+{
+    const auto& shape = impl_->surrogate.inputShape;
+    return shape.empty() ? shape : std::vector<int64_t>(shape.begin() + 1, shape.end());
+}
+
+
+const std::string& SurrogatePredictor::application() const
+{
+    return impl_->surrogate.application;
+}
+
+
+const std::string& SurrogatePredictor::summary() const
+{
+    return impl_->surrogate.summaryJson;
+}
+
+
+int64_t SurrogatePredictor::threads() const
+{
+    return impl_->threads;
+}
+
+
+std::vector<float> SurrogatePredictor::predict
+(
+    const std::vector<float>& x,
+    const std::vector<int64_t>& grid,
+    const std::string& precision
+) const
+{
+    auto& surrogate = impl_->surrogate;
+    const auto& modes = surrogate.model->options.modes();
+    if (grid.size() != modes.size())
+    {
+        throw std::invalid_argument
+        (
+            impl_->modelFile + ": the model is " + std::to_string(modes.size())
+          + "D, the grid has " + std::to_string(grid.size()) + " dimensions"
+        );
+    }
+    int64_t points = 1;
+    for (size_t d = 0; d < grid.size(); ++d)
+    {
+        if (grid[d] < modes[d])
+        {
+            throw std::invalid_argument
+            (
+                impl_->modelFile + ": " + std::to_string(grid[d]) + " grid points in dimension "
+              + std::to_string(d + 1) + " are fewer than its " + std::to_string(modes[d])
+              + " modes"
+            );
+        }
+        points *= grid[d];
+    }
+    if (int64_t(x.size()) != inChannels()*points)
+    {
+        throw std::invalid_argument
+        (
+            impl_->modelFile + ": the input holds " + std::to_string(x.size())
+          + " values, the model needs " + std::to_string(inChannels()) + " channels x "
+          + std::to_string(points) + " grid points"
+        );
+    }
+
+    return withoutBacktrace([&]
+    {
+        torch::NoGradGuard noGrad;
+        std::vector<int64_t> shape{1, inChannels()};
+        shape.insert(shape.end(), grid.begin(), grid.end());
+        const auto input =
+            torch::from_blob(const_cast<float*>(x.data()), shape).to(impl_->device);
+
+        surrogate.model->setPrecision(precisionFromString(precision));
+        const auto y = surrogate.predict(input).to(torch::kCPU, torch::kFloat).contiguous();
+        surrogate.model->setPrecision(Precision::full);
+
+        if (!torch::isfinite(y).all().item<bool>())
+        {
+            throw std::runtime_error
+            (
+                impl_->modelFile + ": the prediction is not finite (inputs out of the"
+                " range the model was trained on?)"
+            );
+        }
+        return std::vector<float>(y.data_ptr<float>(), y.data_ptr<float>() + y.numel());
+    });
+}
+
+} // namespace nop

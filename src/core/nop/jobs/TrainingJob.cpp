@@ -1,0 +1,438 @@
+#include "nop/jobs/TrainingJob.hpp"
+
+#include "nop/data/TensorFileDataset.hpp"
+#include "nop/io/AtomicFile.hpp"
+#include "nop/models/ModelFile.hpp"
+#include "nop/io/OptionsJson.hpp"
+#include "nop/runtime/Device.hpp"
+#include "nop/runtime/PeakMemory.hpp"
+#include "nop/training/Checkpoint.hpp"
+#include "nop/training/StopRequest.hpp"
+#include "nop/training/Trainer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+namespace nop
+{
+
+namespace
+{
+
+nlohmann::json number(double value)
+{
+    // JSON has no NaN: non-finite errors are written as null.
+    return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+} // namespace
+
+
+std::string reportPathFor(const std::string& modelFile)
+{
+    return std::filesystem::path(modelFile).replace_extension(".json").string();
+}
+
+
+namespace
+{
+
+/// A model file's bytes, read once for both its checksum and its contents.
+std::string modelFileBytes(const std::string& modelFile)
+{
+    return readRegularFile(modelFile, modelFileLimits::maxFileBytes, "model file");
+}
+
+} // namespace
+
+
+std::string modelFileChecksum(const std::string& modelFile)
+{
+    return Fingerprint().add(modelFileBytes(modelFile)).hex();
+}
+
+
+std::string reportFromModelFile(const std::string& modelFile)
+{
+    // One read: the checksum is that of the bytes the report comes from
+    const std::string bytes = modelFileBytes(modelFile);
+    const std::string checksum = Fingerprint().add(bytes).hex();
+    const ModelFileContents contents = decodeModelFile(bytes, modelFile);
+    nlohmann::json report;
+    try
+    {
+        report = nlohmann::json::parse(contents.metadata).at("summary");
+    }
+    catch (const nlohmann::json::exception& e)
+    {
+        throw std::runtime_error
+        (
+            "model file '" + modelFile + "': malformed summary: " + e.what()
+        );
+    }
+    if (!report.is_object())
+    {
+        throw std::runtime_error("model file '" + modelFile + "': the summary is not an object");
+    }
+    report["modelFileChecksum"] = checksum;
+    return report.dump(2) + "\n";
+}
+
+
+namespace
+{
+
+/// Every grid of the data has at least `modes` points per dimension.
+void checkGridsHoldModes(const FNOOptions& fno, const Dataset& data, const std::string& file)
+{
+    for (int64_t d = 0; d < fno.spatialDims(); ++d)
+    {
+        if (data.x.size(d + 2) < fno.modes()[d])
+        {
+            throw std::invalid_argument
+            (
+                "modes: " + std::to_string(fno.modes()[d]) + " modes in dimension "
+              + std::to_string(d + 1) + " exceed the " + std::to_string(data.x.size(d + 2))
+              + " grid points of " + file
+            );
+        }
+    }
+}
+
+
+/// A torch view of one set of in-memory samples, checked for consistency.
+Dataset datasetFromArrays(const ArraySamples& samples)
+{
+    int64_t points = 1;
+    for (const int64_t n : samples.grid)
+    {
+        points *= n;
+    }
+    const auto fail = [&](const std::string& why)
+    {
+        return std::invalid_argument("data set '" + samples.name + "': " + why);
+    };
+    if (samples.samples <= 0 || samples.grid.empty() || points <= 0)
+    {
+        throw fail("no samples or an empty grid");
+    }
+    if
+    (
+        int64_t(samples.inputs.size()) != samples.samples*samples.inChannels*points
+     || int64_t(samples.outputs.size()) != samples.samples*samples.outChannels*points
+    )
+    {
+        throw fail("the arrays do not match samples x channels x grid points");
+    }
+
+    std::vector<int64_t> inShape{samples.samples, samples.inChannels};
+    std::vector<int64_t> outShape{samples.samples, samples.outChannels};
+    inShape.insert(inShape.end(), samples.grid.begin(), samples.grid.end());
+    outShape.insert(outShape.end(), samples.grid.begin(), samples.grid.end());
+
+    Dataset data;
+    data.name = samples.name;
+    // from_blob does not own the memory: clone.
+    data.x = torch::from_blob(const_cast<float*>(samples.inputs.data()), inShape).clone();
+    data.y = torch::from_blob(const_cast<float*>(samples.outputs.data()), outShape).clone();
+    if (!torch::isfinite(data.x).all().item<bool>() || !torch::isfinite(data.y).all().item<bool>())
+    {
+        throw fail("holds NaN or infinite values");
+    }
+    return data;
+}
+
+
+TensorFileDatasets datasetsFromArrays(const ArrayDatasets& arrays)
+{
+    TensorFileDatasets data;
+    data.train = datasetFromArrays(arrays.train);
+    for (const auto& test : arrays.tests)
+    {
+        data.tests.push_back(datasetFromArrays(test));
+        if
+        (
+            test.inChannels != arrays.train.inChannels
+         || test.outChannels != arrays.train.outChannels
+        )
+        {
+            throw std::invalid_argument
+            (
+                "data set '" + test.name + "' has other channels than '"
+              + arrays.train.name + "'"
+            );
+        }
+    }
+    if
+    (
+        int64_t(arrays.inputNames.size()) != arrays.train.inChannels
+     || int64_t(arrays.outputNames.size()) != arrays.train.outChannels
+    )
+    {
+        throw std::invalid_argument("channel names do not match the channels of the data");
+    }
+    if (arrays.maskChannel >= arrays.train.inChannels)
+    {
+        throw std::invalid_argument("maskChannel is not an input channel");
+    }
+    return data;
+}
+
+
+nlohmann::json arraysSummary(const ArrayDatasets& arrays)
+{
+    nlohmann::json tests = nlohmann::json::array();
+    for (const auto& test : arrays.tests)
+    {
+        tests.push_back({{"name", test.name}, {"samples", test.samples}, {"grid", test.grid}});
+    }
+    return
+    {
+        {"train", {{"name", arrays.train.name}, {"samples", arrays.train.samples}, {"grid", arrays.train.grid}}},
+        {"tests", tests},
+        {"inputs", arrays.inputNames},
+        {"outputs", arrays.outputNames},
+        {"maskChannel", arrays.maskChannel}
+    };
+}
+
+
+/// The set-up a checkpoint belongs to: model and training options (less
+/// checkpointEvery, which does not change the result), the application,
+/// the channel names and mask, and every tensor of the data.
+std::string setupFingerprint
+(
+    const TrainingJob& job,
+    const Surrogate& surrogate,
+    const TensorFileDatasets& data
+)
+{
+    Fingerprint f;
+    f.add("nop training set-up " + std::to_string(checkpointVersion));
+    f.add(toJson(surrogate.model->options).dump());
+    auto training = toJson(job.training);
+    training.erase("checkpointEvery");
+    f.add(training.dump());
+    f.add(job.application);
+    f.add(nlohmann::json(surrogate.inputNames).dump());
+    f.add(nlohmann::json(surrogate.outputNames).dump());
+    f.add(std::to_string(surrogate.maskChannel));
+    for (const Dataset* d : [&]
+    {
+        std::vector<const Dataset*> all{&data.train};
+        for (const auto& test : data.tests)
+        {
+            all.push_back(&test);
+        }
+        return all;
+    }())
+    {
+        f.add(d->name).add(d->x).add(d->y);
+    }
+    return f.hex();
+}
+
+
+std::string train
+(
+    const TrainingJob& job,
+    const std::function<void(const std::string&)>& log
+)
+{
+    if (job.modelFile.empty())
+    {
+        throw std::invalid_argument("modelFile is empty");
+    }
+    const torch::Device device = deviceFromString(job.training.device());
+    const int64_t threads = setThreads(job.training.threads());
+    torch::manual_seed(job.training.seed());
+
+    // Options are checked before the (possibly long) data read.
+    const Trainer trainer(job.training, device);
+
+    const auto readStart = std::chrono::steady_clock::now();
+    const bool inMemory = !job.arrays.empty();
+    const auto data = inMemory ? datasetsFromArrays(job.arrays) : readTensorFileDatasets(job.data);
+    log
+    (
+        "Read " + std::to_string(data.train.size()) + " training samples from "
+      + (inMemory ? job.arrays.train.name : job.data.trainFile()) + " and "
+      + std::to_string(data.tests.size()) + " test set(s) in "
+      + std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - readStart).count())
+      + " s"
+    );
+
+    FNOOptions fnoOptions = job.fno;
+    fnoOptions.inChannels(data.train.x.size(1)).outChannels(data.train.y.size(1));
+    const int64_t spatialDims = data.train.x.dim() - 2;
+    if (fnoOptions.spatialDims() != spatialDims)
+    {
+        throw std::invalid_argument
+        (
+            "modes names " + std::to_string(fnoOptions.spatialDims())
+          + " dimensions, the data has " + std::to_string(spatialDims)
+          + (inMemory ? std::string() : " (spatialDims)")
+        );
+    }
+
+    const std::string trainSource = inMemory ? job.arrays.train.name : job.data.trainFile();
+    checkGridsHoldModes(fnoOptions, data.train, trainSource);
+    for (size_t i = 0; i < data.tests.size(); ++i)
+    {
+        checkGridsHoldModes
+        (
+            fnoOptions, data.tests[i], inMemory ? data.tests[i].name : job.data.testFiles()[i]
+        );
+    }
+
+    Surrogate surrogate(fnoOptions);
+    if (inMemory)
+    {
+        surrogate.inputNames = job.arrays.inputNames;
+        surrogate.outputNames = job.arrays.outputNames;
+        surrogate.maskChannel = job.arrays.maskChannel;
+    }
+    else
+    {
+        surrogate.inputNames = {job.data.input()};
+        surrogate.outputNames = {job.data.output()};
+    }
+    surrogate.application = job.application;
+    surrogate.inputShape = data.train.x.sizes().slice(1).vec();
+    surrogate.outputShape = data.train.y.sizes().slice(1).vec();
+
+    int64_t parameters = 0;
+    for (const auto& p : surrogate.model->parameters())
+    {
+        parameters += p.numel();
+    }
+    log
+    (
+        "FNO: " + std::to_string(parameters) + " parameters, device " + device.str()
+      + ", " + std::to_string(threads) + " thread(s), precision " + job.training.precision()
+    );
+
+    // Created before training: the checkpoint goes there too.
+    const auto parent = std::filesystem::path(job.modelFile).parent_path();
+    if (!parent.empty())
+    {
+        std::filesystem::create_directories(parent);
+    }
+    const std::string fingerprint = setupFingerprint(job, surrogate, data);
+    const CheckpointSettings checkpoint{checkpointPathFor(job.modelFile), fingerprint};
+
+    const TrainingSummary summary = [&]
+    {
+        // SIGINT, SIGTERM: checkpoint and TrainingStopped; a second one kills.
+        const StopSignalScope stopSignals;
+        return trainer.fit(surrogate, data.train, data.tests, log, checkpoint);
+    }();
+    if (summary.steps > 0 && summary.nonFiniteSteps == summary.steps)
+    {
+        // Nothing was learnt: a model file would only look trained
+        throw std::runtime_error
+        (
+            "training: all " + std::to_string(summary.steps) + " steps had a"
+            " non-finite loss or gradient (precision " + job.training.precision()
+          + "), so nothing was learnt and " + job.modelFile + " was not written."
+            " Check the data (e.g. a mask with no fluid point in every sample)"
+            " or train with precision full"
+        );
+    }
+
+    std::error_code ignored;
+    for (const auto& e : summary.finalErrors)
+    {
+        if (e.precision == Precision::full && !e.finite)
+        {
+            // A model with infinite errors would be used silently
+            throw std::runtime_error
+            (
+                "training: the final relative errors on test set '" + e.dataset
+              + "' in full precision are not finite (l2 " + std::to_string(e.l2) + ", h1 "
+              + std::to_string(e.h1) + "), so " + job.modelFile + " was not written."
+                " Check that test set: values far outside the range of the training"
+                " data overflow, outputs that are all zero have no relative error"
+              + (std::filesystem::exists(checkpoint.file, ignored)
+                    ? "; checkpoint " + checkpoint.file + " is kept" : std::string())
+            );
+        }
+    }
+
+    nlohmann::json errors = nlohmann::json::object();
+    for (const auto& e : summary.finalErrors)
+    {
+        errors[e.dataset][toString(e.precision)] =
+            {{"l2", number(e.l2)}, {"h1", number(e.h1)}, {"finite", e.finite}};
+    }
+    const nlohmann::json report =
+    {
+        {"modelFile", job.modelFile},
+        {"model", "FNO"},
+        {"parameters", parameters},
+        {"fno", toJson(surrogate.model->options)},
+        {"training", toJson(job.training)},
+        {"data", inMemory ? nlohmann::json(arraysSummary(job.arrays)) : toJson(job.data)},
+        {"trainSamples", data.train.size()},
+        {"device", device.str()},
+        {"threads", threads},
+        {"trainedPrecision", job.training.precision()},
+        {"samplesPerSecond", summary.samplesPerSecond},
+        {"peakMemoryBytes", summary.peakBytes},
+        {"trainSeconds", summary.seconds},
+        {"finalTrainLoss", number(summary.finalTrainLoss)},
+        {"steps", summary.steps},
+        {"nonFiniteSteps", summary.nonFiniteSteps},
+        {"testErrors", errors},
+        {"setupFingerprint", fingerprint}
+    };
+    surrogate.summaryJson = report.dump();
+
+    // The model first, then its report made from the file itself: a report
+    // whose modelFileChecksum differs from the model file's is stale.
+    saveModelFile(job.modelFile, surrogate);
+    const std::string text = reportFromModelFile(job.modelFile);
+    writeFileAtomically(reportPathFor(job.modelFile), text);
+    std::filesystem::remove(checkpoint.file, ignored);
+
+    for (const auto& e : summary.finalErrors)
+    {
+        log
+        (
+            "Test " + e.dataset + " (" + toString(e.precision) + "): relative l2 "
+          + std::to_string(e.l2) + ", h1 " + std::to_string(e.h1)
+        );
+    }
+    log
+    (
+        "Wrote " + job.modelFile + " and " + reportPathFor(job.modelFile)
+      + " (" + std::to_string(int64_t(summary.samplesPerSecond)) + " samples/s, peak "
+      + formatBytes(summary.peakBytes) + ")"
+    );
+    return text;
+}
+
+} // namespace
+
+
+std::string runTrainingJob
+(
+    const TrainingJob& job,
+    const std::function<void(const std::string&)>& log
+)
+{
+    try
+    {
+        return train(job, log);
+    }
+    catch (const c10::Error& e)
+    {
+        // LibTorch's own checks: the message without its C++ backtrace.
+        throw std::runtime_error(e.what_without_backtrace());
+    }
+}
+
+} // namespace nop

@@ -1,0 +1,47 @@
+#pragma once
+
+// A trained surrogate: the network, its normalisers, and what it maps.
+
+#include "nop/models/FNO.hpp"
+#include "nop/data/Normaliser.hpp"
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace nop
+{
+
+/// What a model file holds: the FNO, the normalisers of its inputs and
+/// outputs, the names and per-sample shapes (channels, d1..dN) of the data
+/// it was trained on, and a JSON text with the training summary.
+struct Surrogate
+{
+    explicit Surrogate(const FNOOptions& options) : model(options) {}
+
+    /// Normalise, run the model, denormalise: x and the result are
+    /// (batch, channels, d1..dN) float32 in physical units.
+    torch::Tensor predict(const torch::Tensor& x);
+
+    FNO model;
+    GaussianNormaliser inputNormaliser;
+    GaussianNormaliser outputNormaliser;
+    std::vector<std::string> inputNames;
+    std::vector<std::string> outputNames;
+    std::vector<int64_t> inputShape;
+    std::vector<int64_t> outputShape;
+    std::string summaryJson = "{}";
+    /// Input channel holding the fluid mask (1 inside, 0 outside), -1 for
+    /// none: predict() returns 0 where the mask is 0.
+    int64_t maskChannel = -1;
+    /// Set-up of the application that made the data (for OpenFOAM: the
+    /// latent grid, fields and parameters, as dictionary text), kept
+    /// verbatim so that the model can be applied to a new case.
+    std::string application;
+
+    /// The mask channel of x as (batch, 1, d1..dN), undefined without one.
+    torch::Tensor mask(const torch::Tensor& x) const;
+};
+
+} // namespace nop

@@ -1,0 +1,65 @@
+#pragma once
+
+// Reduced-precision building blocks shared by the layers: which dtype
+// "half" means on a device, GEMMs in that dtype, and autocast scopes.
+
+#include "nop/precision/Precision.hpp"
+
+#include <torch/torch.h>
+
+#include <c10/core/impl/LocalDispatchKeySet.h>
+
+namespace nop
+{
+
+/// The dtype `half` means on `device`: bfloat16 on CPU, float16 on CUDA,
+/// unless `type` names one.
+torch::ScalarType reducedDtype(ReducedType type, const torch::Device& device);
+
+/// True where the device has no native kernels for `dtype` and we emulate
+/// it by rounding (float16 on CPU).
+bool emulated(torch::ScalarType dtype, const torch::Device& device);
+
+/// Round `x` to `dtype`. Native: returns a tensor of that dtype; emulated:
+/// rounds through it and returns float32, so overflow and rounding show.
+torch::Tensor toReduced(const torch::Tensor& x, torch::ScalarType dtype);
+
+/// Batched matrix product a (K,M,N) x b (K,N,P) in `dtype`. Emulated types
+/// multiply the rounded operands in float32 and round the product.
+torch::Tensor reducedBmm
+(
+    const torch::Tensor& a,
+    const torch::Tensor& b,
+    torch::ScalarType dtype
+);
+
+/// Scope in which LibTorch's autocast runs GEMM-like ops (linear, matmul,
+/// bmm) in `dtype` on `device`. Inactive when `enabled` is false or the
+/// device has no autocast for that dtype (float16 on CPU).
+class AutocastScope
+{
+public:
+    AutocastScope(bool enabled, const torch::Device& device, torch::ScalarType dtype);
+    ~AutocastScope();
+    AutocastScope(const AutocastScope&) = delete;
+    AutocastScope& operator=(const AutocastScope&) = delete;
+
+private:
+    bool active_ = false;
+    bool cuda_ = false;
+    bool wasEnabled_ = false;
+    torch::ScalarType previousDtype_ = torch::kFloat;
+};
+
+/// Scope in which autocast is off: ops run in their inputs' types, for the
+/// few places where float32 matters inside a reduced-precision forward.
+class FullPrecisionScope
+{
+public:
+    FullPrecisionScope() : guard_(c10::autocast_dispatch_keyset) {}
+
+private:
+    c10::impl::ExcludeDispatchKeyGuard guard_;
+};
+
+} // namespace nop

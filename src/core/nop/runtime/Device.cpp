@@ -1,0 +1,53 @@
+#include "nop/runtime/Device.hpp"
+
+#include <stdexcept>
+#include <thread>
+
+namespace nop
+{
+
+torch::Device deviceFromString(const std::string& word)
+{
+    if (word == "cpu")
+    {
+        return torch::kCPU;
+    }
+    if (word.rfind("cuda", 0) != 0)
+    {
+        throw std::invalid_argument
+        (
+            "unknown device '" + word + "' (valid: cpu, cuda, cuda:N)"
+        );
+    }
+    if (!torch::cuda::is_available())
+    {
+        throw std::invalid_argument
+        (
+            "device '" + word + "' asked for, but this LibTorch build or"
+            " machine has no CUDA device (use cpu)"
+        );
+    }
+    try
+    {
+        return torch::Device(word);
+    }
+    catch (const c10::Error&)
+    {
+        throw std::invalid_argument("malformed device '" + word + "'");
+    }
+}
+
+
+int64_t setThreads(int64_t threads)
+{
+    if (threads < 0)
+    {
+        throw std::invalid_argument("threads must be >= 0");
+    }
+    const int64_t n =
+        threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+    torch::set_num_threads(int(n));
+    return n;
+}
+
+} // namespace nop

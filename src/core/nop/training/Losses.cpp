@@ -1,0 +1,91 @@
+#include "nop/training/Losses.hpp"
+
+#include <stdexcept>
+
+namespace nop
+{
+
+namespace
+{
+
+constexpr double eps = 1e-12;
+
+void checkShapes(const torch::Tensor& pred, const torch::Tensor& truth)
+{
+    TORCH_CHECK
+    (
+        pred.sizes() == truth.sizes() && pred.dim() >= 3,
+        "relative error: prediction ", pred.sizes(), " and truth ", truth.sizes(),
+        " must both be (batch, channels, d1..dN)"
+    );
+}
+
+
+/// Sum of squares over the grid points: (batch, channels).
+torch::Tensor squaredNorm(const torch::Tensor& x)
+{
+    return x.flatten(2).square().sum(-1);
+}
+
+
+/// Sum over d of |dx/dx_d|^2 on the unit box: (batch, channels).
+torch::Tensor squaredGradientNorm(const torch::Tensor& x)
+{
+    auto total = torch::zeros({x.size(0), x.size(1)}, x.options());
+    for (int64_t d = 2; d < x.dim(); ++d)
+    {
+        const int64_t n = x.size(d);
+        if (n < 2)
+        {
+            continue;
+        }
+        const auto derivative =
+            torch::gradient(x, torch::Scalar(1.0/double(n)), {d}, 1)[0];
+        total = total + squaredNorm(derivative);
+    }
+    return total;
+}
+
+} // namespace
+
+
+torch::Tensor relativeL2(const torch::Tensor& pred, const torch::Tensor& truth)
+{
+    checkShapes(pred, truth);
+    const auto p = pred.to(torch::kFloat);
+    const auto t = truth.to(torch::kFloat);
+    return squaredNorm(p - t).sqrt()/(squaredNorm(t).sqrt() + eps);
+}
+
+
+torch::Tensor relativeH1(const torch::Tensor& pred, const torch::Tensor& truth)
+{
+    checkShapes(pred, truth);
+    const auto p = pred.to(torch::kFloat);
+    const auto t = truth.to(torch::kFloat);
+    const auto e = p - t;
+    const auto error = squaredNorm(e) + squaredGradientNorm(e);
+    const auto reference = squaredNorm(t) + squaredGradientNorm(t);
+    return error.sqrt()/(reference.sqrt() + eps);
+}
+
+
+torch::Tensor relativeLoss
+(
+    const std::string& name,
+    const torch::Tensor& pred,
+    const torch::Tensor& truth
+)
+{
+    if (name == "l2")
+    {
+        return relativeL2(pred, truth).mean();
+    }
+    if (name == "h1")
+    {
+        return relativeH1(pred, truth).mean();
+    }
+    throw std::invalid_argument("unknown loss '" + name + "' (valid: l2, h1)");
+}
+
+} // namespace nop
