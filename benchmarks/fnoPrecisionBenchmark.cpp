@@ -99,7 +99,7 @@ Measurement measure(const Settings& s, Precision precision, const torch::Device&
 {
     torch::manual_seed(0);
     FNO fno(FNOOptions(1, 1, {s.modes, s.modes}).hiddenChannels(s.width).nLayers(s.layers)
-        .stabiliser(Stabiliser::tanh).reducedType(reducedTypeFromString(s.reducedType)));
+        .stabiliser(Stabiliser::tanh).reducedType(fromString<ReducedType>(s.reducedType)));
     fno->to(device);
     fno->setPrecision(precision);
     torch::optim::AdamW optimiser(fno->parameters(), torch::optim::AdamWOptions(1e-3));
@@ -109,7 +109,7 @@ Measurement measure(const Settings& s, Precision precision, const torch::Device&
     const auto step = [&]
     {
         optimiser.zero_grad();
-        auto loss = relativeLoss("l2", fno->forward(x), y);
+        auto loss = relativeLoss(LossKind::l2, fno->forward(x), y);
         loss.backward();
         optimiser.step();
         return loss.item<double>();
@@ -152,7 +152,7 @@ int main(int argc, char* argv[])
         std::stringstream list(s.precisions);
         for (std::string word; std::getline(list, word, ',');)
         {
-            modes.push_back(precisionFromString(word));
+            modes.push_back(fromString<Precision>(word));
         }
 
         std::printf
@@ -162,7 +162,7 @@ int main(int argc, char* argv[])
             (long long)s.size, (long long)s.size, (long long)s.width, (long long)s.modes,
             (long long)s.layers, (long long)s.batch, (long long)s.steps, (long long)s.repeats,
             device.str().c_str(), (long long)threads,
-            c10::toString(reducedDtype(reducedTypeFromString(s.reducedType), device))
+            c10::toString(reducedDtype(fromString<ReducedType>(s.reducedType), device))
         );
 
         // Modes alternate within each repeat, so drift of the machine hits

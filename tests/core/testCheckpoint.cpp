@@ -57,7 +57,7 @@ TrainingJob tinyJob(const std::string& modelFile)
     job.application = R"({"case": "tiny"})";
     job.fno = FNOOptions(1, 1, {4, 4}).hiddenChannels(8).nLayers(2).stabiliser(Stabiliser::tanh);
     job.training.epochs(4).batchSize(4).learningRate(1e-2).threads(1).seed(3)
-        .precision("schedule").schedule({0.25, 0.5, 0.25}).lossScaling("on")
+        .precision(TrainingPrecision::schedule).schedule({0.25, 0.5, 0.25}).lossScaling(LossScaling::on)
         .checkpointEvery(0);
     job.modelFile = modelFile;
     return job;
@@ -318,9 +318,9 @@ TEST(Checkpoint, ResumedRunEqualsUninterruptedRun)
 // with AdamW.
 TEST(Checkpoint, PeriodicCheckpointSurvivesAKill)
 {
-    for (const std::string optimiser : {"adamW", "adam"})
+    for (const Optimiser optimiser : {Optimiser::adamW, Optimiser::adam})
     {
-        SCOPED_TRACE(optimiser);
+        SCOPED_TRACE(toString(optimiser));
         test::TemporaryDirectory dir;
         clearStopRequest();
         auto reference = tinyJob(dir.file("reference.nop"));
@@ -426,7 +426,7 @@ TEST(Checkpoint, NonFiniteTestErrorsWriteNoModel)
     test::TemporaryDirectory dir;
     clearStopRequest();
     auto job = tinyJob(dir.file("model.nop"));
-    job.training.epochs(1).precision("full");
+    job.training.epochs(1).precision(TrainingPrecision::full);
     // Finite data far beyond float32's range once squared.
     auto& test = job.arrays.tests[0];
     std::fill(test.inputs.begin(), test.inputs.end(), 3e38f);

@@ -64,7 +64,7 @@ TrainingJob maskedJob(const std::string& modelFile)
     job.arrays.maskChannel = 0;
     job.application = R"({"latentGrid":{"resolution":[12,8,1]}})";
     job.fno = FNOOptions(1, 1, {4, 4}).hiddenChannels(8).nLayers(1);
-    job.training.epochs(2).batchSize(4).threads(1).precision("full");
+    job.training.epochs(2).batchSize(4).threads(1).precision(TrainingPrecision::full);
     job.modelFile = modelFile;
     return job;
 }

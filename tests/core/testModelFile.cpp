@@ -3,6 +3,7 @@
 #include "TestSupport.hpp"
 
 #include "nop/models/ModelFile.hpp"
+#include "nop/models/ModelRegistry.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -119,8 +120,9 @@ TEST_F(ModelFileTest, RoundTripIsBitwise)
     EXPECT_TRUE(torch::equal(original.outputNormaliser.std(), loaded.outputNormaliser.std()));
     EXPECT_EQ(loaded.inputNames, original.inputNames);
     EXPECT_EQ(loaded.outputShape, original.outputShape);
-    EXPECT_EQ(loaded.model->options.stabiliser(), Stabiliser::tanh);
-    EXPECT_EQ(loaded.model->options.domainPadding(), 0.25);
+    EXPECT_EQ(loaded.model->kind(), "FNO");
+    EXPECT_EQ(loaded.model->stabiliser(), Stabiliser::tanh);
+    EXPECT_EQ(std::dynamic_pointer_cast<FNOImpl>(loaded.model)->options.domainPadding(), 0.25);
     EXPECT_EQ(nlohmann::json::parse(loaded.summaryJson)["epochs"], 3);
 
     torch::NoGradGuard noGrad;
@@ -185,7 +187,7 @@ TEST_F(ModelFileTest, FutureVersion)
 TEST_F(ModelFileTest, WrongKind)
 {
     const auto e = loadError(withMetadata([](nlohmann::json& m) { m["kind"] = "GINO"; }));
-    EXPECT_NE(e.find("kind 'GINO'"), std::string::npos) << e;
+    EXPECT_NE(e.find("unknown model kind 'GINO' (this build has: "), std::string::npos) << e;
 }
 
 
@@ -283,18 +285,20 @@ TEST_F(ModelFileTest, OptionsBeyondTheLimits)
     {
         return loadError(withMetadata([&](nlohmann::json& m) { m["fno"][key] = value; }));
     };
-    EXPECT_HAS(fno("hiddenChannels", 100000), "fno hiddenChannels 100000 is not in [1, 4096]");
-    EXPECT_HAS(fno("hiddenChannels", 0), "fno hiddenChannels 0");
-    EXPECT_HAS(fno("inChannels", -3), "fno inChannels -3");
-    EXPECT_HAS(fno("outChannels", int64_t(1) << 40), "fno outChannels");
-    EXPECT_HAS(fno("modes", {int64_t(1) << 30, 6}), "fno modes 1073741824");
-    EXPECT_HAS(fno("modes", {0, 6}), "fno modes 0");
-    EXPECT_HAS(fno("modes", {2, 2, 2, 2}), "4 dimensions");
-    EXPECT_HAS(fno("nLayers", 1000000), "fno nLayers 1000000");
-    EXPECT_HAS(fno("liftingRatio", -1.0), "fno liftingRatio -1");
-    EXPECT_HAS(fno("projectionRatio", 1e9), "fno projectionRatio");
-    EXPECT_HAS(fno("channelMLPExpansion", 0.0), "fno channelMLPExpansion 0");
-    EXPECT_HAS(fno("domainPadding", 100.0), "fno domainPadding 100");
+    // The options' declared checks (FNOOptions.hpp), named by keyword
+    EXPECT_HAS(fno("hiddenChannels", 100000), "hiddenChannels must be in [1, 4096], got 100000");
+    EXPECT_HAS(fno("hiddenChannels", 0), "hiddenChannels must be in [1, 4096], got 0");
+    EXPECT_HAS(fno("inChannels", -3), "inChannels must be in [1, 4096], got -3");
+    EXPECT_HAS(fno("outChannels", int64_t(1) << 40), "outChannels must be in [1, 4096]");
+    EXPECT_HAS(fno("modes", {int64_t(1) << 30, 6}), "modes must be 1 to 3 numbers in [1, 1048576], got (1073741824 6)");
+    EXPECT_HAS(fno("modes", {0, 6}), "got (0 6)");
+    EXPECT_HAS(fno("modes", {2, 2, 2, 2}), "got (2 2 2 2)");
+    EXPECT_HAS(fno("nLayers", 1000000), "nLayers must be in [1, 256], got 1000000");
+    EXPECT_HAS(fno("liftingRatio", -1.0), "liftingRatio must be in (0, 64], got -1");
+    EXPECT_HAS(fno("projectionRatio", 1e9), "projectionRatio must be in (0, 64]");
+    EXPECT_HAS(fno("channelMLPExpansion", 0.0), "channelMLPExpansion must be in (0, 64], got 0");
+    EXPECT_HAS(fno("domainPadding", 100.0), "domainPadding must be in [0, 1], got 100");
+    EXPECT_HAS(fno("stabiliser", "sin"), "unknown stabiliser 'sin' (valid: none, tanh)");
 }
 
 
@@ -346,7 +350,7 @@ TEST_F(ModelFileTest, ShapesNamesAndMaskMustFitTheOptions)
     EXPECT_HAS(metadata([](nlohmann::json& m) { m["maskChannel"] = -2; }), "maskChannel -2");
     EXPECT_HAS(metadata([](nlohmann::json& m) { m["maskChannel"] = 2; }), "maskChannel 2");
     EXPECT_HAS(metadata([](nlohmann::json& m) { m["maskChannel"] = "0"; }), "not an integer");
-    EXPECT_HAS(metadata([](nlohmann::json& m) { m["kind"] = 3; }), "this build reads FNO");
+    EXPECT_HAS(metadata([](nlohmann::json& m) { m["kind"] = 3; }), "names no model kind");
     EXPECT_HAS(metadata([](nlohmann::json& m) { m.erase("summary"); }), "malformed metadata");
 
     // One name per channel is fine, as is one name for all.
@@ -404,4 +408,95 @@ TEST_F(ModelFileTest, AMalformedPayloadWithAValidChecksumNamesTheFile)
     const auto e = loadError(path);
     EXPECT_HAS(e, "model file '" + path + "': tensor 'w'");
     EXPECT_HAS(e, "past the end");
+}
+
+
+namespace
+{
+
+/// A second kind of model, registered here only: a pointwise linear map
+/// with its width as the one option. It stands for the next model (GINO):
+/// saving, loading and predicting need no edit of the model file's code.
+class ChannelMapImpl : public NeuralOperatorImpl
+{
+public:
+    explicit ChannelMapImpl(int64_t in, int64_t out)
+    :
+        map(register_module("map", torch::nn::Linear(in, out)))
+    {}
+
+    torch::Tensor forward(const torch::Tensor& x) override
+    {
+        return map->forward(x.movedim(1, -1)).movedim(-1, 1);
+    }
+    void setPrecision(Precision p) override { precision_ = p; }
+    Precision precision() const override { return precision_; }
+    std::string kind() const override { return "ChannelMap"; }
+    nlohmann::json optionsJson() const override
+    {
+        return {{"inChannels", inChannels()}, {"outChannels", outChannels()}};
+    }
+    int64_t inChannels() const override { return map->options.in_features(); }
+    int64_t outChannels() const override { return map->options.out_features(); }
+    ReducedType reducedType() const override { return ReducedType::automatic; }
+    Stabiliser stabiliser() const override { return Stabiliser::none; }
+    std::vector<int64_t> smallestGrid() const override { return {1, 1}; }
+
+    torch::nn::Linear map;
+    Precision precision_ = Precision::full;
+};
+
+[[maybe_unused]] const bool channelMapRegistered = registerModelType
+(
+    "ChannelMap",
+    {
+        "channelMap",
+        [](const nlohmann::json& o) -> NeuralOperator
+        {
+            return std::make_shared<ChannelMapImpl>
+            (
+                o.at("inChannels").get<int64_t>(), o.at("outChannels").get<int64_t>()
+            );
+        },
+        [](const nlohmann::json& o)
+        {
+            return double(o.at("inChannels").get<int64_t>()*o.at("outChannels").get<int64_t>());
+        }
+    }
+);
+
+} // namespace
+
+
+TEST_F(ModelFileTest, AModelKindRegisteredElsewhereRoundTrips)
+{
+    EXPECT_EQ(modelKinds(), (std::vector<std::string>{"ChannelMap", "FNO"}));
+
+    torch::manual_seed(4);
+    Surrogate s(std::make_shared<ChannelMapImpl>(2, 3));
+    s.inputNames = {"a", "b"};
+    s.outputNames = {"u", "v", "w"};
+    s.inputShape = {2, 5, 4};
+    s.outputShape = {3, 5, 4};
+    const std::string file = dir.file("channelMap.nop");
+    saveModelFile(file, s);
+
+    const auto metadata = nlohmann::json::parse(readModelFileContents(file).metadata);
+    EXPECT_EQ(metadata.at("kind"), "ChannelMap");
+    EXPECT_EQ(metadata.at("channelMap").at("outChannels"), 3);
+
+    Surrogate loaded = loadModelFile(file);
+    EXPECT_EQ(loaded.model->kind(), "ChannelMap");
+    const auto x = torch::randn({2, 2, 5, 4});
+    EXPECT_TRUE(torch::equal(loaded.predict(x), s.predict(x)));
+
+    // Its parameter bound is its own: a file holding fewer values is refused
+    auto contents = readModelFileContents(file);
+    auto edited = nlohmann::json::parse(contents.metadata);
+    edited["channelMap"]["outChannels"] = 300;
+    contents.metadata = edited.dump();
+    const std::string crafted = dir.file("crafted.nop");
+    writeBytes(crafted, encodeModelFile(contents));
+    EXPECT_NE(loadError(crafted).find("its options make at least 600 parameters"), std::string::npos)
+        << loadError(crafted);
 }

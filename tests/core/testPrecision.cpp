@@ -96,13 +96,13 @@ TEST(Precision, KeywordsRoundTripAndUnknownWordsAreNamed)
 {
     for (auto p : {Precision::full, Precision::mixed, Precision::half})
     {
-        EXPECT_EQ(precisionFromString(toString(p)), p);
+        EXPECT_EQ(fromString<Precision>(toString(p)), p);
     }
-    EXPECT_EQ(reducedTypeFromString("auto"), ReducedType::automatic);
-    EXPECT_EQ(stabiliserFromString("tanh"), Stabiliser::tanh);
+    EXPECT_EQ(fromString<ReducedType>("auto"), ReducedType::automatic);
+    EXPECT_EQ(fromString<Stabiliser>("tanh"), Stabiliser::tanh);
     try
     {
-        precisionFromString("quarter");
+        fromString<Precision>("quarter");
         FAIL() << "no exception";
     }
     catch (const std::invalid_argument& e)

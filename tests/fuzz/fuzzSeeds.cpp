@@ -35,8 +35,8 @@ std::string read(const fs::path& path)
 
 void modelSeed(const fs::path& dir, const std::string& name, Surrogate s)
 {
-    s.inputNormaliser = GaussianNormaliser::fit(torch::randn({4, s.model->options.inChannels(), 4}));
-    s.outputNormaliser = GaussianNormaliser::fit(torch::randn({4, s.model->options.outChannels(), 4}));
+    s.inputNormaliser = GaussianNormaliser::fit(torch::randn({4, s.model->inChannels(), 4}));
+    s.outputNormaliser = GaussianNormaliser::fit(torch::randn({4, s.model->outChannels(), 4}));
     const auto file = dir/(name + ".nop");
     saveModelFile(file.string(), s);
     const std::string bytes = read(file);

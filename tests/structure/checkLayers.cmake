@@ -9,14 +9,14 @@
 # holds the included header ("latentGrid.H" -> latentGrid).
 
 # Folders of one layer are separated by ':'.
-set(coreLayers runtime io precision layers data models training inference:jobs)
+set(coreLayers options runtime io precision layers data models training inference:jobs)
 set(foamLayers
     strictKeywords:collectiveExit
-    latentGrid:caseParameter
+    latentGrid:caseParameter:optionsReader
     latentGridSampler:latentGridInterpolator:surrogateSetup
     surrogateChannels
     caseDataset:surrogateModel
-    functionObjects)
+    trainingData:functionObjects)
 
 if(NOT SOURCE_DIR)
     message(FATAL_ERROR "checkLayers: give -DSOURCE_DIR=<repository>")

@@ -132,13 +132,13 @@ Usage
     data from neuraloperator .pt files (type tensorFile: a dict of tensors,
     each (samples, [channels,] d1..dN)):
     \table
-        Property    | Description                         | Type  | Required | Default
-        type        | Data source: tensorFile or cases    | word  | yes |
-        trainFile   | Training .pt file                   | fileName | yes |
+        Property    | Description | Type | Required | Default
+        type        | Data source: tensorFile or cases | word | yes | -
+        trainFile   | Training .pt file | fileName | yes | -
         testFiles   | Test .pt files, evaluated separately | fileNameList | no | ()
-        input       | Name of the input tensor in the files  | word | no | x
+        input       | Name of the input tensor in the files | word | no | x
         output      | Name of the output tensor in the files | word | no | y
-        spatialDims | Number of spatial dimensions (1-3)   | label | no | 1
+        spatialDims | Number of spatial dimensions (1-3) | label | no | 1
         nTrain      | Samples used from trainFile (-1: all) | label | no | -1
         nTest       | Samples used from each test file (-1: all) | label | no | -1
     \endtable
@@ -160,25 +160,25 @@ Usage
 
     training:
     \table
-        Property         | Description                          | Type   | Required | Default
-        epochs           | Number of epochs                     | label  | no | 20
-        batchSize        | Samples per batch                    | label  | no | 32
-        optimiser        | adamW or adam                        | word   | no | adamW
-        learningRate     | Initial learning rate                | scalar | no | 8e-3
-        weightDecay      | Weight decay                         | scalar | no | 1e-4
+        Property         | Description | Type | Required | Default
+        epochs           | Number of epochs | label | no | 20
+        batchSize        | Samples per batch | label | no | 32
+        optimiser        | adamW or adam | word | no | adamW
+        learningRate     | Initial learning rate | scalar | no | 0.008
+        weightDecay      | Weight decay | scalar | no | 0.0001
         scheduler        | Learning-rate scheduler: none, step or cosine | word | no | cosine
-        stepSize         | step: epochs between decays          | label  | no | 100
-        gamma            | step: decay factor                   | scalar | no | 0.5
-        cosineEpochs     | cosine: period in epochs (0: epochs) | label  | no | 0
-        loss             | Training loss: l2 or h1 (relative)   | word   | no | h1
-        precision        | full, mixed, half or schedule        | word   | no | schedule
+        stepSize         | step: epochs between decays | label | no | 100
+        gamma            | step: decay factor | scalar | no | 0.5
+        cosineEpochs     | cosine: period in epochs (0: epochs) | label | no | 0
+        loss             | Training loss: l2 or h1 (relative) | word | no | h1
+        precision        | full, mixed, half or schedule | word | no | schedule
         schedule         | Fractions of the epochs in half, mixed, full | scalarList | no | (0.25 0.5 0.25)
         lossScaling      | Dynamic loss scaling: auto (float16 only), on or off | word | no | auto
         normaliseInputs  | Normalise the inputs (statistics of the training set) | bool | no | true
-        normaliseOutputs | Normalise the outputs                | bool   | no | true
-        seed             | Random seed                          | label  | no | 0
-        threads          | Intra-op threads (0: all cores)      | label  | no | 0
-        device           | cpu, cuda or cuda:N                  | word   | no | cpu
+        normaliseOutputs | Normalise the outputs | bool | no | true
+        seed             | Random seed | label | no | 0
+        threads          | Intra-op threads (0: all cores) | label | no | 0
+        device           | cpu, cuda or cuda:N | word | no | cpu
         evalEvery        | Evaluate the test sets every N epochs (and at the end) | label | no | 1
         checkpointEvery  | Write a checkpoint every N epochs (0: on a stop request only) | label | no | 10
     \endtable
@@ -220,7 +220,6 @@ SourceFiles
 
 \*---------------------------------------------------------------------------*/
 
-// The core first: OpenFOAM's macros break torch headers included after them.
 #include "nop/jobs/TrainingJob.hpp"
 #include "nop/training/StopRequest.hpp"
 
@@ -265,7 +264,12 @@ int main(int argc, char *argv[])
     Info<< "Reading " << dictIO.objectPath() << nl << endl;
     const IOdictionary dict(dictIO);
 
-    const nop::TrainingJob job(readTrainingJob(dict, runTime.path()));
+    autoPtr<trainingData> data;
+    nop::TrainingJob job(readTrainingJob(dict, runTime.path(), data));
+
+    Info<< "Loading the training data (" << dict.subDict("data").get<word>("type")
+        << ")" << nl << endl;
+    loadTrainingData(data(), dict, job);
 
     // torch kernels may raise SIGFPE on legitimate inputs
     const bool trapFpe = sigFpe::active();

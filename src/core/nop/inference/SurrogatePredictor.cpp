@@ -86,13 +86,13 @@ const std::vector<std::string>& SurrogatePredictor::outputNames() const
 
 int64_t SurrogatePredictor::inChannels() const
 {
-    return impl_->surrogate.model->options.inChannels();
+    return impl_->surrogate.model->inChannels();
 }
 
 
 int64_t SurrogatePredictor::outChannels() const
 {
-    return impl_->surrogate.model->options.outChannels();
+    return impl_->surrogate.model->outChannels();
 }
 
 
@@ -129,7 +129,7 @@ std::vector<float> SurrogatePredictor::predict
 ) const
 {
     auto& surrogate = impl_->surrogate;
-    const auto& modes = surrogate.model->options.modes();
+    const auto modes = surrogate.model->smallestGrid();
     if (grid.size() != modes.size())
     {
         throw std::invalid_argument
@@ -170,7 +170,7 @@ std::vector<float> SurrogatePredictor::predict
         const auto input =
             torch::from_blob(const_cast<float*>(x.data()), shape).to(impl_->device);
 
-        surrogate.model->setPrecision(precisionFromString(precision));
+        surrogate.model->setPrecision(fromString<Precision>(precision));
         const auto y = surrogate.predict(input).to(torch::kCPU, torch::kFloat).contiguous();
         surrogate.model->setPrecision(Precision::full);
 

@@ -3,8 +3,10 @@
 #include "nop/data/TensorFileDataset.hpp"
 #include "nop/io/AtomicFile.hpp"
 #include "nop/models/ModelFile.hpp"
-#include "nop/io/OptionsJson.hpp"
+#include "nop/models/ModelRegistry.hpp"
+#include "nop/options/OptionsJson.hpp"
 #include "nop/runtime/Device.hpp"
+#include "nop/runtime/Elapsed.hpp"
 #include "nop/runtime/PeakMemory.hpp"
 #include "nop/training/Checkpoint.hpp"
 #include "nop/training/StopRequest.hpp"
@@ -21,6 +23,9 @@ namespace nop
 
 namespace
 {
+
+using Log = std::function<void(const std::string&)>;
+
 
 nlohmann::json number(double value)
 {
@@ -82,6 +87,20 @@ std::string reportFromModelFile(const std::string& modelFile)
 }
 
 
+void checkModesFitData(const FNOOptions& fno, int64_t spatialDims)
+{
+    if (fno.spatialDims() != spatialDims)
+    {
+        throw OptionError
+        (
+            "modes",
+            "modes needs one entry per spatial dimension of the data ("
+          + std::to_string(spatialDims) + "), got " + describe(fno.modes())
+        );
+    }
+}
+
+
 namespace
 {
 
@@ -92,8 +111,9 @@ void checkGridsHoldModes(const FNOOptions& fno, const Dataset& data, const std::
     {
         if (data.x.size(d + 2) < fno.modes()[d])
         {
-            throw std::invalid_argument
+            throw OptionError
             (
+                "modes",
                 "modes: " + std::to_string(fno.modes()[d]) + " modes in dimension "
               + std::to_string(d + 1) + " exceed the " + std::to_string(data.x.size(d + 2))
               + " grid points of " + file
@@ -212,8 +232,8 @@ std::string setupFingerprint
 {
     Fingerprint f;
     f.add("nop training set-up " + std::to_string(checkpointVersion));
-    f.add(toJson(surrogate.model->options).dump());
-    auto training = toJson(job.training);
+    f.add(surrogate.model->optionsJson().dump());
+    auto training = optionsToJson(job.training);
     training.erase("checkpointEvery");
     f.add(training.dump());
     f.add(job.application);
@@ -236,60 +256,42 @@ std::string setupFingerprint
 }
 
 
-std::string train
-(
-    const TrainingJob& job,
-    const std::function<void(const std::string&)>& log
-)
+/// The training and test sets of the job, checked against its FNO.
+TensorFileDatasets readData(const TrainingJob& job, const FNOOptions& fno, const Log& log)
 {
-    if (job.modelFile.empty())
-    {
-        throw std::invalid_argument("modelFile is empty");
-    }
-    const torch::Device device = deviceFromString(job.training.device());
-    const int64_t threads = setThreads(job.training.threads());
-    torch::manual_seed(job.training.seed());
-
-    // Options are checked before the (possibly long) data read.
-    const Trainer trainer(job.training, device);
-
-    const auto readStart = std::chrono::steady_clock::now();
+    const auto readStart = Clock::now();
     const bool inMemory = !job.arrays.empty();
-    const auto data = inMemory ? datasetsFromArrays(job.arrays) : readTensorFileDatasets(job.data);
+    auto data = inMemory ? datasetsFromArrays(job.arrays) : readTensorFileDatasets(job.data);
     log
     (
         "Read " + std::to_string(data.train.size()) + " training samples from "
       + (inMemory ? job.arrays.train.name : job.data.trainFile()) + " and "
       + std::to_string(data.tests.size()) + " test set(s) in "
-      + std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - readStart).count())
-      + " s"
+      + std::to_string(secondsSince(readStart)) + " s"
     );
 
-    FNOOptions fnoOptions = job.fno;
-    fnoOptions.inChannels(data.train.x.size(1)).outChannels(data.train.y.size(1));
-    const int64_t spatialDims = data.train.x.dim() - 2;
-    if (fnoOptions.spatialDims() != spatialDims)
-    {
-        throw std::invalid_argument
-        (
-            "modes names " + std::to_string(fnoOptions.spatialDims())
-          + " dimensions, the data has " + std::to_string(spatialDims)
-          + (inMemory ? std::string() : " (spatialDims)")
-        );
-    }
-
-    const std::string trainSource = inMemory ? job.arrays.train.name : job.data.trainFile();
-    checkGridsHoldModes(fnoOptions, data.train, trainSource);
+    checkModesFitData(fno, data.train.x.dim() - 2);
+    checkGridsHoldModes(fno, data.train, inMemory ? job.arrays.train.name : job.data.trainFile());
     for (size_t i = 0; i < data.tests.size(); ++i)
     {
         checkGridsHoldModes
         (
-            fnoOptions, data.tests[i], inMemory ? data.tests[i].name : job.data.testFiles()[i]
+            fno, data.tests[i], inMemory ? data.tests[i].name : job.data.testFiles()[i]
         );
     }
+    return data;
+}
 
-    Surrogate surrogate(fnoOptions);
-    if (inMemory)
+
+/// An untrained surrogate for the data: the FNO with the data's channels,
+/// and the names and shapes of what it maps.
+Surrogate makeSurrogate(const TrainingJob& job, const TensorFileDatasets& data)
+{
+    FNOOptions fno = job.fno;
+    fno.inChannels(data.train.x.size(1)).outChannels(data.train.y.size(1));
+
+    Surrogate surrogate(fno);
+    if (!job.arrays.empty())
     {
         surrogate.inputNames = job.arrays.inputNames;
         surrogate.outputNames = job.arrays.outputNames;
@@ -303,16 +305,128 @@ std::string train
     surrogate.application = job.application;
     surrogate.inputShape = data.train.x.sizes().slice(1).vec();
     surrogate.outputShape = data.train.y.sizes().slice(1).vec();
+    return surrogate;
+}
 
+
+int64_t parameterCount(Surrogate& surrogate)
+{
     int64_t parameters = 0;
     for (const auto& p : surrogate.model->parameters())
     {
         parameters += p.numel();
     }
+    return parameters;
+}
+
+
+/// Refuse to write a model that learnt nothing or whose final errors in
+/// full precision are not finite (it would be used silently).
+void checkTrained
+(
+    const TrainingSummary& summary,
+    const TrainingJob& job,
+    const CheckpointSettings& checkpoint
+)
+{
+    if (summary.steps > 0 && summary.nonFiniteSteps == summary.steps)
+    {
+        throw std::runtime_error
+        (
+            "training: all " + std::to_string(summary.steps) + " steps had a"
+            " non-finite loss or gradient (precision " + toString(job.training.precision())
+          + "), so nothing was learnt and " + job.modelFile + " was not written."
+            " Check the data (e.g. a mask with no fluid point in every sample)"
+            " or train with precision full"
+        );
+    }
+
+    std::error_code ignored;
+    for (const auto& e : summary.finalErrors)
+    {
+        if (e.precision == Precision::full && !e.finite)
+        {
+            throw std::runtime_error
+            (
+                "training: the final relative errors on test set '" + e.dataset
+              + "' in full precision are not finite (l2 " + std::to_string(e.l2) + ", h1 "
+              + std::to_string(e.h1) + "), so " + job.modelFile + " was not written."
+                " Check that test set: values far outside the range of the training"
+                " data overflow, outputs that are all zero have no relative error"
+              + (std::filesystem::exists(checkpoint.file, ignored)
+                    ? "; checkpoint " + checkpoint.file + " is kept" : std::string())
+            );
+        }
+    }
+}
+
+
+/// The training summary the model file records (and its report shows).
+nlohmann::json trainingReport
+(
+    const TrainingJob& job,
+    Surrogate& surrogate,
+    const TensorFileDatasets& data,
+    const TrainingSummary& summary,
+    const torch::Device& device,
+    int64_t threads,
+    const std::string& fingerprint
+)
+{
+    nlohmann::json errors = nlohmann::json::object();
+    for (const auto& e : summary.finalErrors)
+    {
+        errors[e.dataset][toString(e.precision)] =
+            {{"l2", number(e.l2)}, {"h1", number(e.h1)}, {"finite", e.finite}};
+    }
+    return
+    {
+        {"modelFile", job.modelFile},
+        {"model", surrogate.model->kind()},
+        {"parameters", parameterCount(surrogate)},
+        {modelType(surrogate.model->kind()).optionsKey, surrogate.model->optionsJson()},
+        {"training", optionsToJson(job.training)},
+        {
+            "data",
+            job.arrays.empty() ? optionsToJson(job.data) : nlohmann::json(arraysSummary(job.arrays))
+        },
+        {"trainSamples", data.train.size()},
+        {"device", device.str()},
+        {"threads", threads},
+        {"trainedPrecision", toString(job.training.precision())},
+        {"samplesPerSecond", summary.samplesPerSecond},
+        {"peakMemoryBytes", summary.peakBytes},
+        {"trainSeconds", summary.seconds},
+        {"finalTrainLoss", number(summary.finalTrainLoss)},
+        {"steps", summary.steps},
+        {"nonFiniteSteps", summary.nonFiniteSteps},
+        {"testErrors", errors},
+        {"setupFingerprint", fingerprint}
+    };
+}
+
+
+std::string train(const TrainingJob& job, const Log& log)
+{
+    if (job.modelFile.empty())
+    {
+        throw std::invalid_argument("modelFile is empty");
+    }
+    const torch::Device device = deviceFromString(job.training.device());
+    const int64_t threads = setThreads(job.training.threads());
+    torch::manual_seed(job.training.seed());
+
+    // Options are checked before the (possibly long) data read.
+    const Trainer trainer(job.training, device);
+    validate(job.fno);
+
+    const auto data = readData(job, job.fno, log);
+    Surrogate surrogate = makeSurrogate(job, data);
     log
     (
-        "FNO: " + std::to_string(parameters) + " parameters, device " + device.str()
-      + ", " + std::to_string(threads) + " thread(s), precision " + job.training.precision()
+        surrogate.model->kind() + ": " + std::to_string(parameterCount(surrogate)) + " parameters, device "
+      + device.str() + ", " + std::to_string(threads) + " thread(s), precision "
+      + toString(job.training.precision())
     );
 
     // Created before training: the checkpoint goes there too.
@@ -330,72 +444,17 @@ std::string train
         const StopSignalScope stopSignals;
         return trainer.fit(surrogate, data.train, data.tests, log, checkpoint);
     }();
-    if (summary.steps > 0 && summary.nonFiniteSteps == summary.steps)
-    {
-        // Nothing was learnt: a model file would only look trained
-        throw std::runtime_error
-        (
-            "training: all " + std::to_string(summary.steps) + " steps had a"
-            " non-finite loss or gradient (precision " + job.training.precision()
-          + "), so nothing was learnt and " + job.modelFile + " was not written."
-            " Check the data (e.g. a mask with no fluid point in every sample)"
-            " or train with precision full"
-        );
-    }
+    checkTrained(summary, job, checkpoint);
 
-    std::error_code ignored;
-    for (const auto& e : summary.finalErrors)
-    {
-        if (e.precision == Precision::full && !e.finite)
-        {
-            // A model with infinite errors would be used silently
-            throw std::runtime_error
-            (
-                "training: the final relative errors on test set '" + e.dataset
-              + "' in full precision are not finite (l2 " + std::to_string(e.l2) + ", h1 "
-              + std::to_string(e.h1) + "), so " + job.modelFile + " was not written."
-                " Check that test set: values far outside the range of the training"
-                " data overflow, outputs that are all zero have no relative error"
-              + (std::filesystem::exists(checkpoint.file, ignored)
-                    ? "; checkpoint " + checkpoint.file + " is kept" : std::string())
-            );
-        }
-    }
-
-    nlohmann::json errors = nlohmann::json::object();
-    for (const auto& e : summary.finalErrors)
-    {
-        errors[e.dataset][toString(e.precision)] =
-            {{"l2", number(e.l2)}, {"h1", number(e.h1)}, {"finite", e.finite}};
-    }
-    const nlohmann::json report =
-    {
-        {"modelFile", job.modelFile},
-        {"model", "FNO"},
-        {"parameters", parameters},
-        {"fno", toJson(surrogate.model->options)},
-        {"training", toJson(job.training)},
-        {"data", inMemory ? nlohmann::json(arraysSummary(job.arrays)) : toJson(job.data)},
-        {"trainSamples", data.train.size()},
-        {"device", device.str()},
-        {"threads", threads},
-        {"trainedPrecision", job.training.precision()},
-        {"samplesPerSecond", summary.samplesPerSecond},
-        {"peakMemoryBytes", summary.peakBytes},
-        {"trainSeconds", summary.seconds},
-        {"finalTrainLoss", number(summary.finalTrainLoss)},
-        {"steps", summary.steps},
-        {"nonFiniteSteps", summary.nonFiniteSteps},
-        {"testErrors", errors},
-        {"setupFingerprint", fingerprint}
-    };
-    surrogate.summaryJson = report.dump();
+    surrogate.summaryJson =
+        trainingReport(job, surrogate, data, summary, device, threads, fingerprint).dump();
 
     // The model first, then its report made from the file itself: a report
     // whose modelFileChecksum differs from the model file's is stale.
     saveModelFile(job.modelFile, surrogate);
     const std::string text = reportFromModelFile(job.modelFile);
     writeFileAtomically(reportPathFor(job.modelFile), text);
+    std::error_code ignored;
     std::filesystem::remove(checkpoint.file, ignored);
 
     for (const auto& e : summary.finalErrors)

@@ -51,6 +51,10 @@ std::string runTrainingJob
     const std::function<void(const std::string&)>& log
 );
 
+/// Throws OptionError("modes") unless `fno` has one entry of modes per
+/// spatial dimension of the data.
+void checkModesFitData(const FNOOptions& fno, int64_t spatialDims);
+
 /// The report path for a model file: same path with extension `.json`.
 std::string reportPathFor(const std::string& modelFile);
 

@@ -2,6 +2,8 @@
 
 #include "nop/layers/DomainPadding.hpp"
 #include "nop/layers/GridEmbedding.hpp"
+#include "nop/models/ModelRegistry.hpp"
+#include "nop/options/OptionsJson.hpp"
 #include "nop/precision/ReducedPrecision.hpp"
 
 #include <cmath>
@@ -17,7 +19,53 @@ int64_t scaled(double ratio, int64_t width)
     return std::max<int64_t>(1, std::llround(ratio*double(width)));
 }
 
+// Model files name FNOs "FNO" and keep their options under "fno"
+[[maybe_unused]] const bool registered = registerModelType
+(
+    "FNO",
+    {
+        "fno",
+        [](const nlohmann::json& options) -> NeuralOperator
+        {
+            return std::make_shared<FNOImpl>(optionsFromJson<FNOOptions>(options));
+        },
+        [](const nlohmann::json& options)
+        {
+            return fnoParameterLowerBound(optionsFromJson<FNOOptions>(options));
+        }
+    }
+);
+
 } // namespace
+
+
+double fnoParameterLowerBound(const FNOOptions& o)
+{
+    const auto scaled = [](double ratio, double width)
+    {
+        return std::max(1.0, std::round(ratio*width));
+    };
+    const double width = double(o.hiddenChannels());
+    const double liftedIn = double(o.inChannels() + (o.positionalEmbedding() ? o.spatialDims() : 0));
+    const double lift = scaled(o.liftingRatio(), width);
+    const double project = scaled(o.projectionRatio(), width);
+    const double mlp = scaled(o.channelMLPExpansion(), width);
+    double kept = 2;   // real and imaginary parts
+    for (size_t d = 0; d < o.modes().size(); ++d)
+    {
+        const double m = double(o.modes()[d]);
+        kept *= d + 1 == o.modes().size() ? std::floor(m/2) + 1 : m;
+    }
+    const double perBlock = width*width*kept + width*width + 2*width*mlp;
+    return liftedIn*lift + lift*width + double(o.nLayers())*perBlock
+         + width*project + project*double(o.outChannels());
+}
+
+
+nlohmann::json FNOImpl::optionsJson() const
+{
+    return optionsToJson(options);
+}
 
 
 FNOImpl::FNOImpl(const FNOOptions& options_)
@@ -30,12 +78,8 @@ FNOImpl::FNOImpl(const FNOOptions& options_)
 
 void FNOImpl::reset()
 {
+    validate(options);
     const int64_t nDims = options.spatialDims();
-    TORCH_CHECK(nDims >= 1 && nDims <= 3, "FNO: modes must name 1 to 3 dimensions");
-    TORCH_CHECK(options.hiddenChannels() >= 1, "FNO: hiddenChannels must be >= 1");
-    TORCH_CHECK(options.liftingRatio() > 0, "FNO: liftingRatio must be > 0");
-    TORCH_CHECK(options.projectionRatio() > 0, "FNO: projectionRatio must be > 0");
-    TORCH_CHECK(options.domainPadding() >= 0, "FNO: domainPadding must be >= 0");
 
     const int64_t width = options.hiddenChannels();
     const int64_t liftedIn =

@@ -5,6 +5,7 @@
 #include "nop/layers/ChannelMLP.hpp"
 #include "nop/layers/FNOBlocks.hpp"
 #include "nop/models/FNOOptions.hpp"
+#include "nop/models/NeuralOperator.hpp"
 
 #include <torch/torch.h>
 
@@ -24,15 +25,26 @@ namespace nop
 ///   FNO fno(FNOOptions(1, 17, {16}).hiddenChannels(32));
 ///   fno->setPrecision(Precision::mixed);
 ///   auto y = fno->forward(torch::randn({8, 1, 64}));
-class FNOImpl : public torch::nn::Cloneable<FNOImpl>
+///
+/// Registered as model kind "FNO" (ModelRegistry.hpp), options key "fno".
+class FNOImpl : public NeuralOperatorImpl
 {
 public:
     explicit FNOImpl(const FNOOptions& options);
-    void reset() override;
-    torch::Tensor forward(const torch::Tensor& x);
+    void reset();
+    torch::Tensor forward(const torch::Tensor& x) override;
 
-    void setPrecision(Precision precision);
-    Precision precision() const { return options.precision(); }
+    void setPrecision(Precision precision) override;
+    Precision precision() const override { return options.precision(); }
+
+    std::string kind() const override { return "FNO"; }
+    nlohmann::json optionsJson() const override;
+    int64_t inChannels() const override { return options.inChannels(); }
+    int64_t outChannels() const override { return options.outChannels(); }
+    ReducedType reducedType() const override { return options.reducedType(); }
+    Stabiliser stabiliser() const override { return options.stabiliser(); }
+    /// The retained modes: the FFT of a shorter dimension holds fewer.
+    std::vector<int64_t> smallestGrid() const override { return options.modes(); }
 
     FNOOptions options;
     ChannelMLP lifting{nullptr};
@@ -41,5 +53,9 @@ public:
 };
 
 TORCH_MODULE(FNO);
+
+/// A lower bound on the parameters an FNO of `o` has: its weight matrices
+/// and spectral weights (biases and gates left out).
+double fnoParameterLowerBound(const FNOOptions& o);
 
 } // namespace nop

@@ -2,7 +2,7 @@
 
 #include "nop/io/AtomicFile.hpp"
 #include "nop/io/Checksum.hpp"
-#include "nop/io/OptionsJson.hpp"
+#include "nop/models/ModelRegistry.hpp"
 #include "nop/runtime/Limits.hpp"
 
 #include <cmath>
@@ -54,94 +54,6 @@ template<class T>
 bool within(T value, T low, T high)
 {
     return value >= low && value <= high;
-}
-
-
-/// Refuse FNO options beyond the limits, before any layer is made.
-void checkOptions(const FNOOptions& o, const std::string& path)
-{
-    const auto fail = [&path](const std::string& why) { return modelFileError(path, why); };
-    const auto channels = [&](const char* name, int64_t value)
-    {
-        if (!within<int64_t>(value, 1, limits::maxChannels))
-        {
-            throw fail
-            (
-                std::string("fno ") + name + " " + std::to_string(value) + " is not in [1, "
-              + std::to_string(limits::maxChannels) + "]"
-            );
-        }
-    };
-    channels("inChannels", o.inChannels());
-    channels("outChannels", o.outChannels());
-    channels("hiddenChannels", o.hiddenChannels());
-    if (!within<size_t>(o.modes().size(), 1, 3))
-    {
-        throw fail("fno modes name " + std::to_string(o.modes().size()) + " dimensions, not 1 to 3");
-    }
-    for (const int64_t m : o.modes())
-    {
-        if (!within<int64_t>(m, 1, limits::maxGridResolution))
-        {
-            throw fail
-            (
-                "fno modes " + std::to_string(m) + " is not in [1, "
-              + std::to_string(limits::maxGridResolution) + "]"
-            );
-        }
-    }
-    if (!within<int64_t>(o.nLayers(), 1, modelFileLimits::maxLayers))
-    {
-        throw fail
-        (
-            "fno nLayers " + std::to_string(o.nLayers()) + " is not in [1, "
-          + std::to_string(modelFileLimits::maxLayers) + "]"
-        );
-    }
-    const auto ratio = [&](const char* name, double value, double low)
-    {
-        if (!within(value, low, modelFileLimits::maxRatio) || (low == 0 && value == 0))
-        {
-            std::ostringstream os;
-            os << "fno " << name << " " << value << " is not in (0, " << modelFileLimits::maxRatio << "]";
-            throw fail(os.str());
-        }
-    };
-    ratio("liftingRatio", o.liftingRatio(), 0);
-    ratio("projectionRatio", o.projectionRatio(), 0);
-    ratio("channelMLPExpansion", o.channelMLPExpansion(), 0);
-    if (!within(o.domainPadding(), 0.0, modelFileLimits::maxDomainPadding))
-    {
-        std::ostringstream os;
-        os << "fno domainPadding " << o.domainPadding() << " is not in [0, "
-           << modelFileLimits::maxDomainPadding << "]";
-        throw fail(os.str());
-    }
-}
-
-
-/// A lower bound on the parameters the FNO of `o` has: its weight matrices
-/// and spectral weights (biases and gates left out).
-double parameterLowerBound(const FNOOptions& o)
-{
-    const auto scaled = [](double ratio, double width)
-    {
-        return std::max(1.0, std::round(ratio*width));
-    };
-    const double width = double(o.hiddenChannels());
-    const double liftedIn = double(o.inChannels() + (o.positionalEmbedding() ? o.spatialDims() : 0));
-    const double lift = scaled(o.liftingRatio(), width);
-    const double project = scaled(o.projectionRatio(), width);
-    const double mlp = scaled(o.channelMLPExpansion(), width);
-    double kept = 2;   // real and imaginary parts
-    for (size_t d = 0; d < o.modes().size(); ++d)
-    {
-        const double m = double(o.modes()[d]);
-        kept *= d + 1 == o.modes().size() ? std::floor(m/2) + 1 : m;
-    }
-    const double perBlock = width*width*kept + width*width + 2*width*mlp;
-    return liftedIn*lift + lift*width + double(o.nLayers())*perBlock
-         + width*project + project*double(o.outChannels());
 }
 
 
@@ -293,13 +205,14 @@ void saveModelFile(const std::string& path, Surrogate& surrogate)
         }
     }
 
-    auto fnoJson = toJson(surrogate.model->options);
-    fnoJson["precision"] = "full";
+    const std::string kind = surrogate.model->kind();
+    auto options = surrogate.model->optionsJson();
+    options["precision"] = "full";
     const nlohmann::json metadata =
     {
-        {"kind", "FNO"},
+        {"kind", kind},
         {"formatVersion", modelFileVersion},
-        {"fno", fnoJson},
+        {modelType(kind).optionsKey, options},
         {"inputs", {{"names", surrogate.inputNames}, {"shape", surrogate.inputShape}}},
         {"outputs", {{"names", surrogate.outputNames}, {"shape", surrogate.outputShape}}},
         {"maskChannel", surrogate.maskChannel},
@@ -395,29 +308,36 @@ Surrogate loadModelFileFromBytes
         throw fail(std::string("malformed metadata: ") + e.what());
     }
 
+    // The kind names a registered model; its options are checked by the
+    // model's declaration before any layer is made.
     const auto kind = metadata.find("kind");
-    if (kind == metadata.end() || !kind->is_string() || *kind != "FNO")
+    if (kind == metadata.end() || !kind->is_string())
     {
-        throw fail
-        (
-            "holds a model of kind '" + (kind != metadata.end() && kind->is_string()
-            ? kind->get<std::string>() : std::string()) + "', this build reads FNO"
-        );
+        throw fail("names no model kind");
     }
-
-    const FNOOptions options = [&]
+    const ModelType* type = nullptr;
+    try
     {
-        try
-        {
-            const auto fno = metadata.find("fno");
-            return fnoOptionsFromJson(fno == metadata.end() ? nlohmann::json::object() : *fno);
-        }
-        catch (const std::exception& e)
-        {
-            throw fail(e.what());
-        }
+        type = &modelType(kind->get<std::string>());
+    }
+    catch (const std::exception& e)
+    {
+        throw fail(e.what());
+    }
+    const nlohmann::json options = [&]
+    {
+        const auto found = metadata.find(type->optionsKey);
+        return found == metadata.end() ? nlohmann::json::object() : *found;
     }();
-    checkOptions(options, path);
+    double needed = 0;
+    try
+    {
+        needed = type->parameterLowerBound(options);
+    }
+    catch (const std::exception& e)
+    {
+        throw fail(e.what());
+    }
 
     // Every parameter is stored, so a file cannot ask for more than it holds.
     uint64_t held = 0;
@@ -425,7 +345,6 @@ Surrogate loadModelFileFromBytes
     {
         held += item.second.numel();
     }
-    const double needed = parameterLowerBound(options);
     if (needed > double(held))
     {
         std::ostringstream os;
@@ -434,16 +353,17 @@ Surrogate loadModelFileFromBytes
         throw fail(os.str());
     }
 
-    Surrogate surrogate(options);
-    const int64_t channels[2] = {options.inChannels(), options.outChannels()};
+    Surrogate surrogate(type->make(options));
+    const int64_t channels[2] = {surrogate.model->inChannels(), surrogate.model->outChannels()};
+    const int64_t spatialDims = int64_t(surrogate.model->smallestGrid().size());
     try
     {
         const auto& inputs = metadata.at("inputs");
         const auto& outputs = metadata.at("outputs");
         surrogate.inputNames = namesOf(inputs, "inputs", channels[0], path);
         surrogate.outputNames = namesOf(outputs, "outputs", channels[1], path);
-        surrogate.inputShape = shapeOf(inputs, "inputs", channels[0], options.spatialDims(), path);
-        surrogate.outputShape = shapeOf(outputs, "outputs", channels[1], options.spatialDims(), path);
+        surrogate.inputShape = shapeOf(inputs, "inputs", channels[0], spatialDims, path);
+        surrogate.outputShape = shapeOf(outputs, "outputs", channels[1], spatialDims, path);
         surrogate.summaryJson = metadata.at("summary").dump();
         const auto mask = metadata.find("maskChannel");
         if (mask != metadata.end())

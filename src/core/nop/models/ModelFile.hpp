@@ -33,14 +33,7 @@ namespace modelFileLimits
     /// Size of a model file.
     constexpr uint64_t maxFileBytes = uint64_t(8) << 30;
 
-    /// FNO blocks (nLayers).
-    constexpr int64_t maxLayers = 256;
-
-    /// liftingRatio, projectionRatio and channelMLPExpansion.
-    constexpr double maxRatio = 64;
-
-    /// domainPadding, as a fraction of the grid.
-    constexpr double maxDomainPadding = 4;
+    // The options' own limits are their declared checks (FNOOptions.hpp).
 }
 
 /// What a model file holds, before it is made a `Surrogate`: the metadata

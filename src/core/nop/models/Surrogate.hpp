@@ -13,18 +13,21 @@
 namespace nop
 {
 
-/// What a model file holds: the FNO, the normalisers of its inputs and
+/// What a model file holds: the model (any registered kind), the normalisers of its inputs and
 /// outputs, the names and per-sample shapes (channels, d1..dN) of the data
 /// it was trained on, and a JSON text with the training summary.
 struct Surrogate
 {
-    explicit Surrogate(const FNOOptions& options) : model(options) {}
+    explicit Surrogate(NeuralOperator network) : model(std::move(network)) {}
+
+    /// With a new FNO of `options`.
+    explicit Surrogate(const FNOOptions& options) : model(std::make_shared<FNOImpl>(options)) {}
 
     /// Normalise, run the model, denormalise: x and the result are
     /// (batch, channels, d1..dN) float32 in physical units.
     torch::Tensor predict(const torch::Tensor& x);
 
-    FNO model;
+    NeuralOperator model;
     GaussianNormaliser inputNormaliser;
     GaussianNormaliser outputNormaliser;
     std::vector<std::string> inputNames;

@@ -4,6 +4,10 @@
 // training (Tu et al., ICLR 2024). Torch-free: safe to include beside
 // OpenFOAM headers.
 
+#include "nop/options/Words.hpp"
+
+#include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,14 +31,31 @@ enum class Stabiliser { none, tanh };
 /// rounding through float16 (for numerics checks, not for speed).
 enum class ReducedType { automatic, bfloat16, float16 };
 
-std::string toString(Precision p);
-std::string toString(Stabiliser s);
-std::string toString(ReducedType t);
+template<>
+struct EnumWords<Precision>
+{
+    static constexpr const char* what = "precision";
+    static constexpr std::array<std::pair<Precision, const char*>, 3> table
+        {{{Precision::full, "full"}, {Precision::mixed, "mixed"}, {Precision::half, "half"}}};
+};
 
-/// Parse a keyword; throws std::invalid_argument listing the valid words.
-Precision precisionFromString(const std::string& word);
-Stabiliser stabiliserFromString(const std::string& word);
-ReducedType reducedTypeFromString(const std::string& word);
+template<>
+struct EnumWords<Stabiliser>
+{
+    static constexpr const char* what = "stabiliser";
+    static constexpr std::array<std::pair<Stabiliser, const char*>, 2> table
+        {{{Stabiliser::none, "none"}, {Stabiliser::tanh, "tanh"}}};
+};
+
+template<>
+struct EnumWords<ReducedType>
+{
+    static constexpr const char* what = "reducedType";
+    static constexpr std::array<std::pair<ReducedType, const char*>, 3> table
+        {{{ReducedType::automatic, "auto"},
+          {ReducedType::bfloat16, "bfloat16"},
+          {ReducedType::float16, "float16"}}};
+};
 
 /// Precision per epoch: the first `fractions[0]` of the epochs in `half`,
 /// the next `fractions[1]` in `mixed`, the rest in `full`.
@@ -44,7 +65,7 @@ public:
     /// A constant precision for every epoch.
     explicit PrecisionSchedule(Precision constant = Precision::full);
 
-    /// Fractions (half, mixed, full) of the epochs; must be >= 0 and sum to 1.
+    /// Fractions (half, mixed, full) of the epochs: check::Fractions{3}.
     PrecisionSchedule(int64_t epochs, std::vector<double> fractions);
 
     /// Precision of epoch `epoch` (0-based).

@@ -1,5 +1,7 @@
 #include "nop/runtime/Device.hpp"
 
+#include "nop/options/Checks.hpp"
+
 #include <stdexcept>
 #include <thread>
 
@@ -12,7 +14,7 @@ torch::Device deviceFromString(const std::string& word)
     {
         return torch::kCPU;
     }
-    if (word.rfind("cuda", 0) != 0)
+    if (!check::DeviceName{}(word))
     {
         throw std::invalid_argument
         (
@@ -27,14 +29,7 @@ torch::Device deviceFromString(const std::string& word)
             " machine has no CUDA device (use cpu)"
         );
     }
-    try
-    {
-        return torch::Device(word);
-    }
-    catch (const c10::Error&)
-    {
-        throw std::invalid_argument("malformed device '" + word + "'");
-    }
+    return torch::Device(word);
 }
 
 

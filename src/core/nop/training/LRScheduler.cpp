@@ -9,7 +9,7 @@ namespace nop
 
 LRScheduler::LRScheduler
 (
-    const std::string& type,
+    Scheduler type,
     double initialRate,
     int64_t stepSize,
     double gamma,
@@ -22,31 +22,24 @@ LRScheduler::LRScheduler
     gamma_(gamma),
     period_(period)
 {
-    if (type_ != "none" && type_ != "step" && type_ != "cosine")
+    if (type_ == Scheduler::step && stepSize_ < 1)
     {
-        throw std::invalid_argument
-        (
-            "unknown scheduler '" + type_ + "' (valid: none, step, cosine)"
-        );
+        throw OptionError("stepSize", "stepSize must be positive");
     }
-    if (type_ == "step" && stepSize_ < 1)
+    if (type_ == Scheduler::cosine && period_ < 1)
     {
-        throw std::invalid_argument("stepSize must be >= 1");
-    }
-    if (type_ == "cosine" && period_ < 1)
-    {
-        throw std::invalid_argument("cosine period must be >= 1 epoch");
+        throw OptionError("cosineEpochs", "the cosine period must be at least 1 epoch");
     }
 }
 
 
 double LRScheduler::at(int64_t epoch) const
 {
-    if (type_ == "step")
+    if (type_ == Scheduler::step)
     {
         return initialRate_*std::pow(gamma_, double(epoch/stepSize_));
     }
-    if (type_ == "cosine")
+    if (type_ == Scheduler::cosine)
     {
         // torch.optim.lr_scheduler.CosineAnnealingLR with eta_min 0.
         return 0.5*initialRate_*(1 + std::cos(M_PI*double(epoch)/double(period_)));

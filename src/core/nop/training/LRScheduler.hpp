@@ -2,7 +2,9 @@
 
 // Learning rate per epoch: constant, step or cosine annealing.
 
-#include <string>
+#include "nop/training/TrainerOptions.hpp"
+
+#include <cstdint>
 
 namespace nop
 {
@@ -10,11 +12,11 @@ namespace nop
 class LRScheduler
 {
 public:
-    /// type: none, step (times gamma every stepSize epochs) or cosine (to 0
-    /// over `period` epochs). Throws std::invalid_argument otherwise.
+    /// none, step (times gamma every stepSize epochs) or cosine (to 0 over
+    /// `period` epochs). Throws OptionError for a stepSize or period < 1.
     LRScheduler
     (
-        const std::string& type,
+        Scheduler type,
         double initialRate,
         int64_t stepSize,
         double gamma,
@@ -25,7 +27,7 @@ public:
     double at(int64_t epoch) const;
 
 private:
-    std::string type_;
+    Scheduler type_;
     double initialRate_;
     int64_t stepSize_;
     double gamma_;

@@ -72,20 +72,16 @@ torch::Tensor relativeH1(const torch::Tensor& pred, const torch::Tensor& truth)
 
 torch::Tensor relativeLoss
 (
-    const std::string& name,
+    LossKind kind,
     const torch::Tensor& pred,
     const torch::Tensor& truth
 )
 {
-    if (name == "l2")
+    if (kind == LossKind::l2)
     {
         return relativeL2(pred, truth).mean();
     }
-    if (name == "h1")
-    {
-        return relativeH1(pred, truth).mean();
-    }
-    throw std::invalid_argument("unknown loss '" + name + "' (valid: l2, h1)");
+    return relativeH1(pred, truth).mean();
 }
 
 } // namespace nop

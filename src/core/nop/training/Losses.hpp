@@ -2,9 +2,9 @@
 
 // Relative L2 and H1 errors (neuraloperator's LpLoss / H1Loss, per channel).
 
-#include <torch/torch.h>
+#include "nop/training/TrainerOptions.hpp"
 
-#include <string>
+#include <torch/torch.h>
 
 namespace nop
 {
@@ -19,11 +19,10 @@ torch::Tensor relativeL2(const torch::Tensor& pred, const torch::Tensor& truth);
 /// the boundaries, so non-periodic data is fine). Returns (batch, channels).
 torch::Tensor relativeH1(const torch::Tensor& pred, const torch::Tensor& truth);
 
-/// The training loss `name` (l2 or h1) as a mean over samples and channels.
-/// Throws std::invalid_argument for an unknown name.
+/// The training loss `kind` as a mean over samples and channels.
 torch::Tensor relativeLoss
 (
-    const std::string& name,
+    LossKind kind,
     const torch::Tensor& pred,
     const torch::Tensor& truth
 );

@@ -48,7 +48,7 @@ class Trainer
 public:
     using Log = std::function<void(const std::string&)>;
 
-    /// Throws std::invalid_argument naming the option for a bad option.
+    /// Throws OptionError naming the option for a bad option.
     Trainer(const TrainerOptions& options, const torch::Device& device);
 
     /// Fit the normalisers (if asked) and train `surrogate` on `train`,
