@@ -106,9 +106,20 @@ TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
 
     // The precision the network itself ran each epoch in (the log line is
     // written at the epoch's end, before the next epoch switches), not only
-    // what the log says
+    // what the log says: the model's and every spectral layer's
     std::vector<std::string> lines;
     std::vector<std::string> ran;
+    const auto spectralPrecisions = [&]
+    {
+        std::string words;
+        for (const auto& conv : *surrogate.model->blocks->convs)
+        {
+            words += (words.empty() ? "" : " ")
+                   + toString(conv->as<SpectralConvImpl>()->options.precision());
+        }
+        return words;
+    };
+    std::vector<std::string> spectral;
     const auto summary = trainer.fit
     (
         surrogate, train, {test},
@@ -116,6 +127,7 @@ TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
         {
             lines.push_back(l);
             ran.push_back(toString(surrogate.model->precision()));
+            spectral.push_back(spectralPrecisions());
         }
     );
     ASSERT_EQ(lines.size(), 8u);
@@ -124,6 +136,7 @@ TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
     {
         EXPECT_NE(lines[i].find(std::string("precision ") + expected[i]), std::string::npos) << lines[i];
         EXPECT_EQ(ran[i], expected[i]) << "epoch " << i + 1;
+        EXPECT_EQ(spectral[i], std::string(expected[i]) + " " + expected[i]) << "epoch " << i + 1;
         EXPECT_NE(lines[i].find("samples/s"), std::string::npos);
         EXPECT_NE(lines[i].find("synthetic l2"), std::string::npos);
     }
@@ -153,14 +166,18 @@ TEST(Trainer, ReportsNonFiniteStepsInHalfWithoutStabiliser)
 }
 
 
-TEST(Trainer, SameSeedSameModel)
+// In each precision: the same seed gives the same model, bit for bit
+class TrainerPrecision : public ::testing::TestWithParam<Precision> {};
+
+TEST_P(TrainerPrecision, SameSeedSameModel)
 {
-    const auto trainOnce = []
+    const std::string precision = toString(GetParam());
+    const auto trainOnce = [&]
     {
         torch::manual_seed(8);
         const auto train = syntheticDataset(32);
         Surrogate surrogate(tinyFNO()->options);
-        Trainer(TrainerOptions().epochs(2).batchSize(8).precision("mixed"), torch::kCPU)
+        Trainer(TrainerOptions().epochs(2).batchSize(8).precision(precision), torch::kCPU)
             .fit(surrogate, train, {}, [](const std::string&) {});
         return torch::cat(
             [&] { std::vector<torch::Tensor> v; for (auto& p : surrogate.model->parameters()) v.push_back(p.flatten()); return v; }());
@@ -178,6 +195,8 @@ TEST(Trainer, SameSeedSameModel)
     }
     EXPECT_FALSE(torch::equal(trainOnce(), torch::cat(initial)));
 }
+
+INSTANTIATE_TEST_SUITE_P(Precisions, TrainerPrecision, ::testing::ValuesIn(test::allPrecisions), test::precisionName);
 
 
 TEST(Trainer, RejectsBadOptionsByName)
