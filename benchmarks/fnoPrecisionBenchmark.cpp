@@ -145,8 +145,8 @@ int main(int argc, char* argv[])
         const Settings s = parse(argc, argv);
         const torch::Device device = deviceFromString(s.device);
         const int64_t threads = setThreads(s.threads);
-        // Start the CPU tracker before any tensor exists.
-        PeakMemory tracker(device);
+        // Track CPU memory (opt-in) before any tensor exists.
+        const PeakMemory::Tracking tracking;
 
         std::vector<Precision> modes;
         std::stringstream list(s.precisions);

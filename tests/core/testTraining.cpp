@@ -7,6 +7,7 @@
 #include "nop/training/Losses.hpp"
 #include "nop/data/Normaliser.hpp"
 #include "nop/training/Trainer.hpp"
+#include "nop/runtime/PeakMemory.hpp"
 
 #include <gtest/gtest.h>
 
@@ -93,6 +94,7 @@ TEST(LRScheduler, StepAndCosine)
 
 TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
 {
+    const PeakMemory::Tracking tracking;   // the peak is reported when asked
     torch::manual_seed(6);
     const auto train = syntheticDataset(64);
     const auto test = syntheticDataset(16);
@@ -138,6 +140,7 @@ TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
         EXPECT_EQ(ran[i], expected[i]) << "epoch " << i + 1;
         EXPECT_EQ(spectral[i], std::string(expected[i]) + " " + expected[i]) << "epoch " << i + 1;
         EXPECT_NE(lines[i].find("samples/s"), std::string::npos);
+        EXPECT_NE(lines[i].find("peak "), std::string::npos);
         EXPECT_NE(lines[i].find("synthetic l2"), std::string::npos);
     }
     EXPECT_EQ(summary.nonFiniteSteps, 0);

@@ -381,7 +381,7 @@ std::string train
         {"threads", threads},
         {"trainedPrecision", job.training.precision()},
         {"samplesPerSecond", summary.samplesPerSecond},
-        {"peakMemoryBytes", summary.peakBytes},
+        {"peakMemoryBytes", summary.peakBytes >= 0 ? nlohmann::json(summary.peakBytes) : nlohmann::json()},
         {"trainSeconds", summary.seconds},
         {"finalTrainLoss", number(summary.finalTrainLoss)},
         {"steps", summary.steps},
@@ -409,8 +409,8 @@ std::string train
     log
     (
         "Wrote " + job.modelFile + " and " + reportPathFor(job.modelFile)
-      + " (" + std::to_string(int64_t(summary.samplesPerSecond)) + " samples/s, peak "
-      + formatBytes(summary.peakBytes) + ")"
+      + " (" + std::to_string(int64_t(summary.samplesPerSecond)) + " samples/s"
+      + (summary.peakBytes >= 0 ? ", peak " + formatBytes(summary.peakBytes) : std::string()) + ")"
     );
     return text;
 }

@@ -697,7 +697,7 @@ TrainingSummary Trainer::fit
         const double elapsed = earlierSeconds + secondsSince(start);
         line += "  " + format("%.0f", double(n)/epochSeconds) + " samples/s"
               + "  ETA " + formatDuration(elapsed/double(epoch + 1)*double(options_.epochs() - epoch - 1))
-              + "  peak " + formatBytes(memory.peakBytes());
+              + (memory.measuring() ? "  peak " + formatBytes(memory.peakBytes()) : std::string());
         log(line);
 
         if (badSteps)
@@ -744,7 +744,7 @@ TrainingSummary Trainer::fit
     summary.seconds = earlierSeconds + secondsSince(start);
     summary.samplesPerSecond =
         trainSeconds > 0 ? double(n)*double(options_.epochs())/trainSeconds : 0;
-    summary.peakBytes = std::max(earlierPeakBytes, memory.peakBytes());
+    summary.peakBytes = memory.measuring() ? std::max(earlierPeakBytes, memory.peakBytes()) : -1;
 
     for (const auto& test : tests)
     {
