@@ -14,10 +14,15 @@
 namespace nop
 {
 
-/// Precisions by keyword in gtest's messages.
+/// Precisions and stabilisers by keyword in gtest's messages.
 inline void PrintTo(Precision p, std::ostream* os)
 {
     *os << toString(p);
+}
+
+inline void PrintTo(Stabiliser s, std::ostream* os)
+{
+    *os << toString(s);
 }
 
 } // namespace nop
