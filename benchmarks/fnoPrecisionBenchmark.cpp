@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -145,8 +146,13 @@ int main(int argc, char* argv[])
         const Settings s = parse(argc, argv);
         const torch::Device device = deviceFromString(s.device);
         const int64_t threads = setThreads(s.threads);
-        // Start the CPU tracker before any tensor exists.
-        PeakMemory tracker(device);
+        // Track CPU memory (opt-in) before any tensor exists; CUDA's
+        // allocator counts by itself.
+        std::optional<PeakMemory::Tracking> tracking;
+        if (!device.is_cuda())
+        {
+            tracking.emplace();
+        }
 
         std::vector<Precision> modes;
         std::stringstream list(s.precisions);

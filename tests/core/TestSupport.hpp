@@ -2,11 +2,30 @@
 
 // Helpers shared by the core test suites.
 
+#include "nop/precision/Precision.hpp"
+
+#include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+
+namespace nop
+{
+
+/// Precisions and stabilisers by keyword in gtest's messages.
+inline void PrintTo(Precision p, std::ostream* os)
+{
+    *os << toString(p);
+}
+
+inline void PrintTo(Stabiliser s, std::ostream* os)
+{
+    *os << toString(s);
+}
+
+} // namespace nop
 
 namespace nop::test
 {
@@ -30,6 +49,16 @@ inline double relativeDifference(const torch::Tensor& a, const torch::Tensor& b)
 {
     return ((a.to(torch::kDouble) - b.to(torch::kDouble)).norm()
            /b.to(torch::kDouble).norm()).item<double>();
+}
+
+/// The precisions, for INSTANTIATE_TEST_SUITE_P(Precisions, ...).
+inline const std::vector<Precision> allPrecisions{Precision::full, Precision::mixed, Precision::half};
+inline const std::vector<Precision> reducedPrecisions{Precision::mixed, Precision::half};
+
+/// Test names by precision keyword: Precisions/Suite.Test/mixed.
+inline std::string precisionName(const ::testing::TestParamInfo<Precision>& info)
+{
+    return toString(info.param);
 }
 
 /// A fresh temporary directory, removed at the end of the test.

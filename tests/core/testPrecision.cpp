@@ -35,25 +35,38 @@ torch::Tensor run(FNO& fno, Precision precision, const torch::Tensor& x)
 
 // Stated bound: reduced precision (bfloat16 on CPU, 8-bit mantissa) changes
 // the output of a 4-block FNO on O(1) random inputs by less than 1 % (seen:
-// 0.07 %; the paper's bound is of the order of the discretisation error).
-TEST(Precision, MixedAndHalfStayWithinBoundOfFull)
-{
-    for (auto stabiliser : {Stabiliser::none, Stabiliser::tanh})
-    {
-        auto fno = smallFNO(stabiliser);
-        const auto x = torch::randn({4, 2, 32, 32});
-        const auto full = run(fno, Precision::full, x);
-        const auto mixed = run(fno, Precision::mixed, x);
-        const auto half = run(fno, Precision::half, x);
+// 0.07 %; the paper's bound is of the order of the discretisation error),
+// with and without the stabiliser.
+class ReducedPrecisionFNO : public ::testing::TestWithParam<std::tuple<Precision, Stabiliser>> {};
 
-        const double mixedError = test::relativeDifference(mixed, full);
-        const double halfError = test::relativeDifference(half, full);
-        EXPECT_GT(mixedError, 1e-5) << "mixed must take the reduced path";
-        EXPECT_LT(mixedError, 1e-2) << toString(stabiliser);
-        EXPECT_LT(halfError, 1e-2) << toString(stabiliser);
-        EXPECT_EQ(mixed.scalar_type(), torch::kFloat);
-    }
+TEST_P(ReducedPrecisionFNO, StaysWithinBoundOfFull)
+{
+    const auto [precision, stabiliser] = GetParam();
+    auto fno = smallFNO(stabiliser);
+    const auto x = torch::randn({4, 2, 32, 32});
+    const auto full = run(fno, Precision::full, x);
+    const auto reduced = run(fno, precision, x);
+
+    const double error = test::relativeDifference(reduced, full);
+    EXPECT_GT(error, 1e-5) << "the reduced path must be taken";
+    EXPECT_LT(error, 1e-2);
+    EXPECT_EQ(reduced.scalar_type(), torch::kFloat);
 }
+
+INSTANTIATE_TEST_SUITE_P
+(
+    Precisions,
+    ReducedPrecisionFNO,
+    ::testing::Combine
+    (
+        ::testing::ValuesIn(test::reducedPrecisions),
+        ::testing::Values(Stabiliser::none, Stabiliser::tanh)
+    ),
+    [](const auto& info)
+    {
+        return toString(std::get<0>(info.param)) + "_stabiliser_" + toString(std::get<1>(info.param));
+    }
+);
 
 
 TEST(Precision, HalfWithoutStabiliserOverflowsAndTanhPreventsIt)
@@ -92,12 +105,19 @@ TEST(Precision, ScheduleSwitchesAtTheRightEpochs)
 }
 
 
+class PrecisionKeyword : public ::testing::TestWithParam<Precision> {};
+
+TEST_P(PrecisionKeyword, RoundTrips)
+{
+    const Precision p = GetParam();
+    EXPECT_EQ(fromString<Precision>(toString(p)), p);
+}
+
+INSTANTIATE_TEST_SUITE_P(Precisions, PrecisionKeyword, ::testing::ValuesIn(test::allPrecisions), test::precisionName);
+
+
 TEST(Precision, KeywordsRoundTripAndUnknownWordsAreNamed)
 {
-    for (auto p : {Precision::full, Precision::mixed, Precision::half})
-    {
-        EXPECT_EQ(fromString<Precision>(toString(p)), p);
-    }
     EXPECT_EQ(fromString<ReducedType>("auto"), ReducedType::automatic);
     EXPECT_EQ(fromString<Stabiliser>("tanh"), Stabiliser::tanh);
     try

@@ -137,6 +137,42 @@ INSTANTIATE_TEST_SUITE_P
 );
 
 
+// Each precision against the same float64 operator: full to float32
+// rounding; mixed and half (bfloat16 contraction and output, half also
+// rounds the input) within 2 % and not full's numbers.
+class SpectralConvPrecision : public ::testing::TestWithParam<Precision> {};
+
+TEST_P(SpectralConvPrecision, MatchesReference)
+{
+    torch::manual_seed(1);
+    const Precision precision = GetParam();
+    const std::vector<int64_t> modes{6, 6};
+    SpectralConv conv(SpectralConvOptions(3, 4, modes).precision(precision));
+    torch::NoGradGuard noGrad;
+    conv->bias.normal_();
+    const auto x = torch::randn({2, 12, 10, 3});
+
+    const auto y = conv->forward(x);
+    const auto expected = referenceSpectralConv(x.to(torch::kDouble), conv->weight, conv->bias, modes);
+    ASSERT_EQ(y.sizes(), expected.sizes());
+    const double error = test::relativeDifference(y, expected);
+    if (precision == Precision::full)
+    {
+        EXPECT_EQ(y.scalar_type(), torch::kFloat);
+        EXPECT_LT(error, 2e-6);
+    }
+    else
+    {
+        // The output stays in the reduced type for the layers after it
+        EXPECT_EQ(y.scalar_type(), torch::kBFloat16);
+        EXPECT_GT(error, 1e-4) << "the reduced path must be taken";
+        EXPECT_LT(error, 2e-2);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Precisions, SpectralConvPrecision, ::testing::ValuesIn(test::allPrecisions), test::precisionName);
+
+
 TEST(SpectralConv, RealGemmContractionMatchesComplexEinsum)
 {
     torch::manual_seed(2);

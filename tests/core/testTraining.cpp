@@ -7,6 +7,7 @@
 #include "nop/training/Losses.hpp"
 #include "nop/data/Normaliser.hpp"
 #include "nop/training/Trainer.hpp"
+#include "nop/runtime/PeakMemory.hpp"
 
 #include <gtest/gtest.h>
 
@@ -94,6 +95,7 @@ TEST(LRScheduler, StepAndCosine)
 
 TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
 {
+    const PeakMemory::Tracking tracking;   // the peak is reported when asked
     torch::manual_seed(6);
     const auto train = syntheticDataset(64);
     const auto test = syntheticDataset(16);
@@ -107,9 +109,20 @@ TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
 
     // The precision the network itself ran each epoch in (the log line is
     // written at the epoch's end, before the next epoch switches), not only
-    // what the log says
+    // what the log says: the model's and every spectral layer's
     std::vector<std::string> lines;
     std::vector<std::string> ran;
+    const auto spectralPrecisions = [&]
+    {
+        std::string words;
+        for (const auto& conv : *std::dynamic_pointer_cast<FNOImpl>(surrogate.model)->blocks->convs)
+        {
+            words += (words.empty() ? "" : " ")
+                   + toString(conv->as<SpectralConvImpl>()->options.precision());
+        }
+        return words;
+    };
+    std::vector<std::string> spectral;
     const auto summary = trainer.fit
     (
         surrogate, train, {test},
@@ -117,6 +130,7 @@ TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
         {
             lines.push_back(l);
             ran.push_back(toString(surrogate.model->precision()));
+            spectral.push_back(spectralPrecisions());
         }
     );
     ASSERT_EQ(lines.size(), 8u);
@@ -125,7 +139,9 @@ TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
     {
         EXPECT_NE(lines[i].find(std::string("precision ") + expected[i]), std::string::npos) << lines[i];
         EXPECT_EQ(ran[i], expected[i]) << "epoch " << i + 1;
+        EXPECT_EQ(spectral[i], std::string(expected[i]) + " " + expected[i]) << "epoch " << i + 1;
         EXPECT_NE(lines[i].find("samples/s"), std::string::npos);
+        EXPECT_NE(lines[i].find("peak "), std::string::npos);
         EXPECT_NE(lines[i].find("synthetic l2"), std::string::npos);
     }
     EXPECT_EQ(summary.nonFiniteSteps, 0);
@@ -154,14 +170,18 @@ TEST(Trainer, ReportsNonFiniteStepsInHalfWithoutStabiliser)
 }
 
 
-TEST(Trainer, SameSeedSameModel)
+// In each precision: the same seed gives the same model, bit for bit
+class TrainerPrecision : public ::testing::TestWithParam<Precision> {};
+
+TEST_P(TrainerPrecision, SameSeedSameModel)
 {
-    const auto trainOnce = []
+    const TrainingPrecision precision = fromString<TrainingPrecision>(toString(GetParam()));
+    const auto trainOnce = [&]
     {
         torch::manual_seed(8);
         const auto train = syntheticDataset(32);
         Surrogate surrogate(tinyFNO()->options);
-        Trainer(TrainerOptions().epochs(2).batchSize(8).precision(TrainingPrecision::mixed), torch::kCPU)
+        Trainer(TrainerOptions().epochs(2).batchSize(8).precision(precision), torch::kCPU)
             .fit(surrogate, train, {}, [](const std::string&) {});
         return torch::cat(
             [&] { std::vector<torch::Tensor> v; for (auto& p : surrogate.model->parameters()) v.push_back(p.flatten()); return v; }());
@@ -179,6 +199,8 @@ TEST(Trainer, SameSeedSameModel)
     }
     EXPECT_FALSE(torch::equal(trainOnce(), torch::cat(initial)));
 }
+
+INSTANTIATE_TEST_SUITE_P(Precisions, TrainerPrecision, ::testing::ValuesIn(test::allPrecisions), test::precisionName);
 
 
 TEST(Trainer, RejectsBadOptionsByName)

@@ -27,6 +27,8 @@ Description
 #include <string>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "nop/io/Checksum.hpp"
 
 #include "caseDataset.H"
@@ -56,6 +58,13 @@ void writeFile(const fs::path& path, const std::string& text)
 {
     fs::create_directories(path.parent_path());
     std::ofstream(path) << text;
+}
+
+//- Inode of a file: a file replaced by a rename has another one
+ino_t inodeOf(const fs::path& path)
+{
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
 }
 
 dictionary dictOf(const std::string& text)
@@ -345,11 +354,29 @@ TEST_F(CaseData, SamplesChannelsAndCachesThem)
     EXPECT_DOUBLE_EQ(floors.get<scalar>("p"), 2e-3);
     EXPECT_FALSE(floors.found("U"));
 
-    // Cached: the same arrays again (and floors); a changed field is resampled
-    EXPECT_TRUE(fs::exists(root_/"cache"/"train_1.samples"));
+    // Cached: the same arrays again (and floors), read from the cache
+    // files, which are not written again (a resampled case's file is
+    // replaced by a rename: another inode); a changed field is resampled
+    const fs::path cacheFiles[3] =
+    {
+        root_/"cache"/"train_0.samples",
+        root_/"cache"/"train_1.samples",
+        root_/"cache"/"test_0.samples"
+    };
+    std::vector<ino_t> inodes;
+    for (const fs::path& file : cacheFiles)
+    {
+        ASSERT_TRUE(fs::exists(file)) << file;
+        inodes.push_back(inodeOf(file));
+    }
     caseDataset again(dict, root(), cache);
     EXPECT_EQ(again.sample().train.outputs, data.train.outputs);
     EXPECT_EQ(again.spec().subDict("outputFloors"), floors);
+    for (int i = 0; i < 3; ++i)
+    {
+        EXPECT_EQ(inodeOf(cacheFiles[i]), inodes[i])
+            << cacheFiles[i] << " was written again: the case was resampled, not read";
+    }
 
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     makeCase(root_/"train_1", 5, 3);

@@ -395,7 +395,7 @@ nlohmann::json trainingReport
         {"threads", threads},
         {"trainedPrecision", toString(job.training.precision())},
         {"samplesPerSecond", summary.samplesPerSecond},
-        {"peakMemoryBytes", summary.peakBytes},
+        {"peakMemoryBytes", summary.peakBytes >= 0 ? nlohmann::json(summary.peakBytes) : nlohmann::json()},
         {"trainSeconds", summary.seconds},
         {"finalTrainLoss", number(summary.finalTrainLoss)},
         {"steps", summary.steps},
@@ -468,8 +468,8 @@ std::string train(const TrainingJob& job, const Log& log)
     log
     (
         "Wrote " + job.modelFile + " and " + reportPathFor(job.modelFile)
-      + " (" + std::to_string(int64_t(summary.samplesPerSecond)) + " samples/s, peak "
-      + formatBytes(summary.peakBytes) + ")"
+      + " (" + std::to_string(int64_t(summary.samplesPerSecond)) + " samples/s"
+      + (summary.peakBytes >= 0 ? ", peak " + formatBytes(summary.peakBytes) : std::string()) + ")"
     );
     return text;
 }

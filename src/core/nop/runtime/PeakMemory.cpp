@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 
@@ -17,9 +19,11 @@ namespace nop
 namespace
 {
 
-/// Wraps LibTorch's CPU allocator and counts the bytes it hands out.
-/// The context of each DataPtr is its data pointer (raw_allocate needs
-/// that); the wrapped allocation is kept in a table until released.
+/// Wraps LibTorch's CPU allocator and counts the bytes it hands out while
+/// active. The context of each counted DataPtr is its data pointer
+/// (raw_allocate needs that); the wrapped allocation is kept in a table
+/// until released. While inactive, allocations are the base allocator's
+/// own (its deleter; no lock, no table).
 class TrackingCPUAllocator final : public c10::Allocator
 {
 public:
@@ -27,6 +31,10 @@ public:
 
     c10::DataPtr allocate(size_t bytes) const override
     {
+        if (active_.load(std::memory_order_relaxed) == 0)
+        {
+            return base_->allocate(bytes);
+        }
         c10::DataPtr inner = base_->allocate(bytes);
         void* data = inner.get();
         if (data == nullptr)
@@ -46,6 +54,10 @@ public:
     int64_t current() const { return current_.load(); }
     int64_t peak() const { return peak_.load(); }
     void resetPeak() { peak_.store(current_.load()); }
+
+    void activate() { active_.fetch_add(1); }
+    void deactivate() { active_.fetch_sub(1); }
+    bool active() const { return active_.load() > 0; }
 
     static TrackingCPUAllocator* instance;
 
@@ -88,11 +100,16 @@ private:
     mutable std::unordered_map<void*, Allocation> live_;
     mutable std::atomic<int64_t> current_{0};
     mutable std::atomic<int64_t> peak_{0};
+    std::atomic<int> active_{0};
 };
 
 TrackingCPUAllocator* TrackingCPUAllocator::instance = nullptr;
 
+/// The installed tracker, null until the first Tracking.
+std::atomic<TrackingCPUAllocator*> installed{nullptr};
 
+
+/// Install the tracker (once per process) and return it.
 TrackingCPUAllocator& cpuTracker()
 {
     // Leaked on purpose: tensors may be freed after static destruction.
@@ -100,9 +117,28 @@ TrackingCPUAllocator& cpuTracker()
     {
         TrackingCPUAllocator::instance = new TrackingCPUAllocator(c10::GetCPUAllocator());
         c10::SetCPUAllocator(TrackingCPUAllocator::instance, /*priority*/ 100);
+        installed.store(TrackingCPUAllocator::instance);
         return TrackingCPUAllocator::instance;
     }();
     return *tracker;
+}
+
+
+/// NOP_TRACK_MEMORY=1: tracking for the whole process, from the first
+/// PeakMemory on.
+void trackingFromEnvironment()
+{
+    static const bool asked = []
+    {
+        const char* value = std::getenv("NOP_TRACK_MEMORY");
+        return value && std::strcmp(value, "1") == 0;
+    }();
+    if (asked)
+    {
+        // Leaked on purpose, as the tracker.
+        static const PeakMemory::Tracking* const always = new PeakMemory::Tracking;
+        (void)always;
+    }
 }
 
 
@@ -115,15 +151,45 @@ TrackingCPUAllocator& cpuTracker()
 } // namespace
 
 
+PeakMemory::Tracking::Tracking()
+{
+    cpuTracker().activate();
+}
+
+
+PeakMemory::Tracking::~Tracking()
+{
+    cpuTracker().deactivate();
+}
+
+
+bool PeakMemory::tracking()
+{
+    const auto* tracker = installed.load();
+    return tracker && tracker->active();
+}
+
+
 PeakMemory::PeakMemory(const torch::Device& device)
 :
     device_(device)
 {
-    if (!device_.is_cuda())
-    {
-        cpuTracker();
-    }
+    trackingFromEnvironment();
     reset();
+}
+
+
+bool PeakMemory::measuring() const
+{
+    if (device_.is_cuda())
+    {
+#ifdef NOP_TORCH_HAS_CUDA
+        return true;
+#else
+        return false;
+#endif
+    }
+    return tracking();
 }
 
 
@@ -136,7 +202,10 @@ void PeakMemory::reset()
 #endif
         return;
     }
-    cpuTracker().resetPeak();
+    if (tracking())
+    {
+        cpuTracker().resetPeak();
+    }
 }
 
 
@@ -151,7 +220,7 @@ int64_t PeakMemory::peakBytes() const
         return -1;
 #endif
     }
-    return cpuTracker().peak();
+    return tracking() ? cpuTracker().peak() : -1;
 }
 
 
@@ -166,7 +235,7 @@ int64_t PeakMemory::currentBytes() const
         return -1;
 #endif
     }
-    return cpuTracker().current();
+    return tracking() ? cpuTracker().current() : -1;
 }
 
 

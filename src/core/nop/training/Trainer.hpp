@@ -34,7 +34,9 @@ struct TrainingSummary
     int64_t epochs = 0;
     double seconds = 0;
     double samplesPerSecond = 0;
-    int64_t peakBytes = 0;
+    /// Peak live tensor bytes; -1 when not measured (on CPU unless asked:
+    /// a PeakMemory::Tracking alive around fit, or NOP_TRACK_MEMORY=1).
+    int64_t peakBytes = -1;
     double finalTrainLoss = 0;
     /// Steps whose loss or gradients were not finite (skipped).
     int64_t nonFiniteSteps = 0;

@@ -496,7 +496,7 @@ void TrainingRun::logEpoch
     const double elapsed = earlierSeconds_ + secondsSince(start_);
     line += "  " + format("%.0f", double(n_)/epochSeconds) + " samples/s"
           + "  ETA " + formatDuration(elapsed/double(epoch + 1)*double(options_.epochs() - epoch - 1))
-          + "  peak " + formatBytes(memory_.peakBytes());
+          + (memory_.measuring() ? "  peak " + formatBytes(memory_.peakBytes()) : std::string());
     log_(line);
 
     if (p.badSteps)
@@ -558,7 +558,7 @@ TrainingSummary TrainingRun::run()
     summary_.seconds = earlierSeconds_ + secondsSince(start_);
     summary_.samplesPerSecond =
         trainSeconds_ > 0 ? double(n_)*double(options_.epochs())/trainSeconds_ : 0;
-    summary_.peakBytes = std::max(earlierPeakBytes_, memory_.peakBytes());
+    summary_.peakBytes = memory_.measuring() ? std::max(earlierPeakBytes_, memory_.peakBytes()) : -1;
 
     for (const auto& test : tests_)
     {
