@@ -956,11 +956,12 @@ TEST_F(LatentGrid, nearestInsidePointWithoutInsideCorners)
 }
 
 
-TEST_F(LatentGrid, interpolateKeepsFixedValuesAndSetsCalculated)
+TEST_F(LatentGrid, interpolateWriteBackPolicy)
 {
-    // inlet fixedValue: kept; outlet zeroGradient: the cell values next
-    // to it; walls calculated: the interpolated face values (exact for
-    // the linear field)
+    // The write-back policy (latentGridInterpolator.H): inlet fixedValue
+    // kept; outlet zeroGradient and walls calculated: the interpolated face
+    // values (exact for the linear field), the outlet's condition not
+    // evaluated (its values are not the cells')
     tinyCase c(channelMesh(6));
     const fvMesh& mesh = c.mesh();
     const latentGrid grid(mesh, gridDict("resolution (5 5 5);"));
@@ -991,7 +992,21 @@ TEST_F(LatentGrid, interpolateKeepsFixedValuesAndSetsCalculated)
     const scalarField cells(interpolator.interpolateCells(gridValues));
     EXPECT_EQ(max(mag(p.primitiveField() - cells)), 0);
     EXPECT_EQ(max(mag(p.boundaryField()[inlet] - 7.0)), 0);
-    EXPECT_EQ
+    for (const label patchi : {outlet, walls})
+    {
+        const scalarField& values = p.boundaryField()[patchi];
+        EXPECT_EQ
+        (
+            max(mag(values - interpolator.interpolatePatch(gridValues, patchi))),
+            0
+        );
+        const vectorField& Cf = mesh.boundary()[patchi].Cf();
+        forAll(Cf, facei)
+        {
+            EXPECT_NEAR(values[facei], f(Cf[facei]), 1e-12);
+        }
+    }
+    EXPECT_GT
     (
         max
         (
@@ -1001,18 +1016,59 @@ TEST_F(LatentGrid, interpolateKeepsFixedValuesAndSetsCalculated)
               - p.boundaryField()[outlet].patchInternalField()
             )
         ),
-        0
+        1e-3
     );
-    const scalarField& wallValues = p.boundaryField()[walls];
-    EXPECT_EQ
+
+    // A wall function (fixedValue-derived, evaluated from the turbulence
+    // model, which this case has not: evaluating it would be a
+    // FatalError): kept and not evaluated, as surrogateFoam needs it
+    types[walls] = "nutkWallFunction";
+    volScalarField nut
     (
-        max(mag(wallValues - interpolator.interpolatePatch(gridValues, walls))),
-        0
+        IOobject("nut", mesh.time().timeName(), mesh),
+        mesh,
+        dimensionedScalar("nut", dimless, 7.0),
+        types
     );
-    const vectorField& Cf = mesh.boundary()[walls].Cf();
-    forAll(Cf, facei)
+    ASSERT_EQ(nut.boundaryField()[walls].type(), word("nutkWallFunction"));
+    EXPECT_NO_THROW(interpolator.interpolate(gridValues, nut));
+    EXPECT_EQ(max(mag(nut.boundaryField()[walls] - 7.0)), 0);
+    EXPECT_EQ(max(mag(nut.primitiveField() - cells)), 0);
+
+    // A lower bound: the cells and the patches set are raised to it, the
+    // fixed ones not
+    types[walls] = calculatedFvPatchScalarField::typeName;
+    volScalarField bounded
+    (
+        IOobject("bounded", mesh.time().timeName(), mesh),
+        mesh,
+        dimensionedScalar("bounded", dimless, -1.0),
+        types
+    );
+    const scalar lowerBound = 2.5;
+    interpolator.interpolate(gridValues, bounded, lowerBound);
+    EXPECT_EQ(max(mag(bounded.primitiveField() - max(cells, lowerBound))), 0);
+    EXPECT_LT(min(cells), lowerBound);
+    EXPECT_GT(max(cells), lowerBound);
+    EXPECT_EQ(max(mag(bounded.boundaryField()[inlet] + 1.0)), 0);
+    for (const label patchi : {outlet, walls})
     {
-        EXPECT_NEAR(wallValues[facei], f(Cf[facei]), 1e-12);
+        EXPECT_EQ
+        (
+            max
+            (
+                mag
+                (
+                    bounded.boundaryField()[patchi]
+                  - max
+                    (
+                        interpolator.interpolatePatch(gridValues, patchi),
+                        lowerBound
+                    )
+                )
+            ),
+            0
+        );
     }
 
     // A vector field, all calculated
@@ -1090,6 +1146,10 @@ TEST_F(LatentGrid, cellsOutsideTheBoxKeepTheirValues)
             EXPECT_NEAR(p.boundaryField()[patchi][facei], in ? f(Cf[facei]) : 7.0, 1e-12);
         }
     }
+
+    // A lower bound raises the cells outside the box too
+    interpolator.interpolate(scalarField(atGridPoints(grid, f)), p, 8.0);
+    EXPECT_EQ(min(p.primitiveField()), 8.0);
 }
 
 TEST_F(LatentGrid, signedWallDistance)

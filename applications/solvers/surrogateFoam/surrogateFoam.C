@@ -21,8 +21,11 @@ Description
     (writeTime). Inputs are read at the case's first time (its initial
     fields, as in training; controlDict's startFrom is not used). Each
     field takes its boundary conditions from the case's own field at that
-    first time: fixed-value patches keep their
-    values, the others follow the predicted interior. Cells outside the
+    first time, and the prediction goes into it by the write-back policy
+    of Foam::latentGridInterpolator: fixed-value patches keep their
+    values, processor and cyclic patches are evaluated, the others take
+    the interpolated face values (their conditions are not evaluated:
+    wall functions need the solver's turbulence model). Cells outside the
     box of the latent grid (bounds smaller than the mesh) keep the values of
     that first time; their number is printed. Existing data is
     never overwritten (unless -overwrite); nothing is written when the

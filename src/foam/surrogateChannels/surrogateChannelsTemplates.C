@@ -7,7 +7,6 @@
 \*---------------------------------------------------------------------------*/
 
 #include "surrogateChannels.H"
-#include "calculatedFvPatchField.H"
 
 #include <cmath>
 #include <limits>
@@ -153,35 +152,6 @@ void Foam::surrogateChannels::appendGridValues
 }
 
 
-template<class Type>
-void Foam::surrogateChannels::bound
-(
-    GeometricField<Type, fvPatchField, volMesh>& field,
-    const scalar floor
-)
-{
-    for (Type& v : field.primitiveFieldRef())
-    {
-        setComponent(v, 0) = max(component(v, 0), floor);
-    }
-    for (fvPatchField<Type>& pf : field.boundaryFieldRef())
-    {
-        const bool assignable =
-            pf.type() == calculatedFvPatchField<Type>::typeName
-         || !pf.fixesValue();
-        if (assignable && !pf.coupled())
-        {
-            Field<Type> values(pf);
-            for (Type& v : values)
-            {
-                setComponent(v, 0) = max(component(v, 0), floor);
-            }
-            pf == values;
-        }
-    }
-}
-
-
 // * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
 
 template<class Type>
@@ -236,12 +206,6 @@ void Foam::surrogateChannels::setField
         }
     }
 
-    const latentGridInterpolator& interpolator = this->interpolator();
-
-    // Boundary values: fixed ones stay; the others take the interpolated
-    // face values without evaluating their condition (wall functions and
-    // the like need the solver's models; the solver evaluates them when it
-    // reads or uses the field). Coupled patches are left to the solver.
     // A field positive in every training case stays positive: the floor
     // recorded with the model (a property of the training data, not of
     // the field's current values)
@@ -252,27 +216,19 @@ void Foam::surrogateChannels::setField
         floorsPtr->readIfPresent(output, positiveFloor);
     }
 
-    // (cells and faces outside the grid's box keep their values)
-    interpolator.assignCells(gridValues, field.primitiveFieldRef());
-    auto& bf = field.boundaryFieldRef();
-    forAll(bf, patchi)
-    {
-        fvPatchField<Type>& pf = bf[patchi];
-        // (calculated patches say they fix their value: they take it)
-        const bool assignable =
-            pf.type() == calculatedFvPatchField<Type>::typeName
-         || !pf.fixesValue();
-        if (assignable && !pf.coupled() && pf.size())
-        {
-            Field<Type> values(pf);
-            interpolator.assignPatch(gridValues, patchi, values);
-            pf == values;
-        }
-    }
-
+    // The write-back policy: latentGridInterpolator
     if (positiveFloor > 0)
     {
-        bound(field, positiveFloor);
+        interpolator().interpolate
+        (
+            gridValues,
+            field,
+            Type(positiveFloor*pTraits<Type>::one)
+        );
+    }
+    else
+    {
+        interpolator().interpolate(gridValues, field);
     }
 }
 
