@@ -130,6 +130,7 @@ See also
 #include "clock.H"
 
 #include <chrono>
+#include <type_traits>
 
 using namespace Foam;
 
@@ -159,6 +160,25 @@ scalar relativeL2
     const scalar error = gSum(V*magSqr(values - reference.primitiveField()));
     const scalar norm = gSum(V*magSqr(reference.primitiveField()));
     return Foam::sqrt(error/max(norm, VSMALL));
+}
+
+
+//- The list of fields of value type Type of the two
+template<class Type>
+PtrList<GeometricField<Type, fvPatchField, volMesh>>& fieldsOf
+(
+    PtrList<volScalarField>& scalarFields,
+    PtrList<volVectorField>& vectorFields
+)
+{
+    if constexpr (std::is_same<Type, scalar>::value)
+    {
+        return scalarFields;
+    }
+    else
+    {
+        return vectorFields;
+    }
 }
 
 
@@ -446,20 +466,18 @@ int main(int argc, char *argv[])
     PtrList<volVectorField> vectorFields;
     for (const word& name : model.outputs())
     {
-        if (model.channels().outputType(name) == volScalarField::typeName)
-        {
-            scalarFields.append
-            (
-                predictedField<scalar>(model, prediction, name, mesh, startTime)
-            );
-        }
-        else
-        {
-            vectorFields.append
-            (
-                predictedField<vector>(model, prediction, name, mesh, startTime)
-            );
-        }
+        forVolFieldClass
+        (
+            model.channels().outputType(name),
+            [&](auto zero)
+            {
+                typedef decltype(zero) Type;
+                fieldsOf<Type>(scalarFields, vectorFields).append
+                (
+                    predictedField<Type>(model, prediction, name, mesh, startTime)
+                );
+            }
+        );
     }
 
     // All fields and the marker at once, or nothing (every processor)

@@ -8,6 +8,8 @@
 
 #include "surrogateChannels.H"
 
+#include <type_traits>
+
 // * * * * * * * * * * * * * * * Static Member Data  * * * * * * * * * * * * //
 
 const Foam::word Foam::surrogateChannels::maskName("mask");
@@ -112,13 +114,23 @@ Foam::word Foam::surrogateChannels::fieldClass
 }
 
 
+Foam::label Foam::surrogateChannels::nChannels(const word& fieldClass) const
+{
+    return forVolFieldClass
+    (
+        fieldClass,
+        [&](auto zero) { return nChannels<decltype(zero)>(); }
+    );
+}
+
+
 Foam::wordList Foam::surrogateChannels::channelNames
 (
     const word& name,
     const word& fieldClass
 ) const
 {
-    if (fieldClass == volScalarField::typeName)
+    if (nChannels(fieldClass) == 1)
     {
         return wordList(1, name);
     }
@@ -139,22 +151,24 @@ void Foam::surrogateChannels::appendField
     dictionary* minima
 ) const
 {
-    if (fieldClass(name, timeName) == volScalarField::typeName)
-    {
-        const tmp<volScalarField> tfield = lookupOrRead<scalar>(name, timeName);
-        checkFloatRange(tfield(), timeName);
-        if (minima)
+    forVolFieldClass
+    (
+        fieldClass(name, timeName),
+        [&](auto zero)
         {
-            minima->add(name, gMin(tfield().primitiveField()));
+            typedef decltype(zero) Type;
+            const auto tfield = lookupOrRead<Type>(name, timeName);
+            checkFloatRange(tfield(), timeName);
+            if constexpr (std::is_same<Type, scalar>::value)
+            {
+                if (minima)
+                {
+                    minima->add(name, gMin(tfield().primitiveField()));
+                }
+            }
+            appendGridValues(name, sampler_.sample(tfield())(), array);
         }
-        appendGridValues(name, sampler_.sample(tfield())(), array);
-    }
-    else
-    {
-        const tmp<volVectorField> tfield = lookupOrRead<vector>(name, timeName);
-        checkFloatRange(tfield(), timeName);
-        appendGridValues(name, sampler_.sample(tfield())(), array);
-    }
+    );
 }
 
 

@@ -126,8 +126,7 @@ void Foam::surrogateChannels::appendGridValues
     std::vector<float>& array
 ) const
 {
-    const label nComponents =
-        pTraits<Type>::nComponents == 1 ? 1 : components_.size();
+    const label nComponents = nChannels<Type>();
     const label start = array.size();
     array.resize(start + nComponents*values.size());
 
@@ -172,9 +171,7 @@ void Foam::surrogateChannels::setField
             found = true;
             break;
         }
-        first +=
-            outputType(name) == volScalarField::typeName
-          ? 1 : components_.size();
+        first += nChannels(outputType(name));
     }
     if (!found)
     {
@@ -184,8 +181,7 @@ void Foam::surrogateChannels::setField
     }
 
     const label nPoints = grid_.nPoints();
-    const label nComponents =
-        pTraits<Type>::nComponents == 1 ? 1 : components_.size();
+    const label nComponents = nChannels<Type>();
     if (label(y.size()) < (first + nComponents)*nPoints)
     {
         FatalErrorInFunction
