@@ -147,22 +147,6 @@ double secondsSince(const Clock::time_point& start)
 }
 
 
-//- Volume-weighted relative L2 of cell values against reference, all
-//- processors
-template<class Type>
-scalar relativeL2
-(
-    const Field<Type>& values,
-    const GeometricField<Type, fvPatchField, volMesh>& reference
-)
-{
-    const scalarField& V = reference.mesh().V();
-    const scalar error = gSum(V*magSqr(values - reference.primitiveField()));
-    const scalar norm = gSum(V*magSqr(reference.primitiveField()));
-    return Foam::sqrt(error/max(norm, VSMALL));
-}
-
-
 //- The list of fields of value type Type of the two
 template<class Type>
 PtrList<GeometricField<Type, fvPatchField, volMesh>>& fieldsOf
