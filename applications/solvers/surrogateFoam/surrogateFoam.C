@@ -130,11 +130,10 @@ SourceFiles
 #include "writePrediction.H"
 
 #include "argList.H"
+#include "clockTime.H"
 #include "fvMesh.H"
 #include "IOdictionary.H"
 #include "Time.H"
-
-#include <chrono>
 
 using namespace Foam;
 
@@ -142,14 +141,6 @@ using namespace Foam;
 
 namespace
 {
-
-typedef std::chrono::steady_clock Clock;
-
-double secondsSince(const Clock::time_point& start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 
 //- The note and options of the command line
 void addOptions()
@@ -192,7 +183,7 @@ wordList surrogateDictKeywords()
 int main(int argc, char *argv[])
 {
     // From the start of main: libraries are loaded before it
-    const auto totalStart = Clock::now();
+    const clockTime totalTime;
 
     addOptions();
 
@@ -220,9 +211,9 @@ int main(int argc, char *argv[])
     );
 
     // Load: the model and its channels on this mesh
-    auto stageStart = Clock::now();
+    clockTime stageTime;
     const surrogateModel model(mesh, dict);
-    const double loadSeconds = secondsSince(stageStart);
+    const double loadSeconds = stageTime.elapsedTime();
     Info<< "Model " << model.modelFile() << nl
         << "    outputs " << model.outputs() << nl << endl;
 
@@ -232,17 +223,17 @@ int main(int argc, char *argv[])
     }
 
     // Sampling and inference
-    stageStart = Clock::now();
+    stageTime.resetTime();
     double samplingSeconds = 0;
     const std::vector<float> prediction =
         model.predict(times.start, &samplingSeconds);
-    const double inferenceSeconds = secondsSince(stageStart) - samplingSeconds;
+    const double inferenceSeconds = stageTime.elapsedTime() - samplingSeconds;
 
     // Every field set before any is written, then all at once
-    stageStart = Clock::now();
+    stageTime.resetTime();
     predictedFields fields(model, prediction, mesh, times.start);
     writePrediction(fields, model, runTime, times);
-    const double writeSeconds = secondsSince(stageStart);
+    const double writeSeconds = stageTime.elapsedTime();
 
     const label nOutside = model.channels().nCellsOutsideGrid();
     if (nOutside)
@@ -268,7 +259,7 @@ int main(int argc, char *argv[])
         );
     }
 
-    Info<< "Total wall time " << secondsSince(totalStart) << " s (from the"
+    Info<< "Total wall time " << totalTime.elapsedTime() << " s (from the"
         << " start of main)" << nl << endl;
 
     runTime.printExecutionTime(Info);
