@@ -956,43 +956,90 @@ TEST_F(LatentGrid, nearestInsidePointWithoutInsideCorners)
 }
 
 
+namespace
+{
+
+//- The channel of channelMesh(6) with a 5^3 grid over it, its patches and
+//- a linear field at the grid points (exact under interpolation)
+struct channelOnGrid
+{
+    tinyCase c;
+    const fvMesh& mesh;
+    const latentGrid grid;
+    const latentGridSampler sampler;
+    const latentGridInterpolator interpolator;
+    const label inlet;
+    const label outlet;
+    const label walls;
+
+    channelOnGrid()
+    :
+        c(channelMesh(6)),
+        mesh(c.mesh()),
+        grid(mesh, gridDict("resolution (5 5 5);")),
+        sampler(mesh, grid),
+        interpolator(mesh, grid, sampler.mask()),
+        inlet(mesh.boundaryMesh().findPatchID("inlet")),
+        outlet(mesh.boundaryMesh().findPatchID("outlet")),
+        walls(mesh.boundaryMesh().findPatchID("walls"))
+    {}
+
+    static scalar f(const point& x)
+    {
+        return 1 + x.x() + 2*x.y() - x.z();
+    }
+
+    scalarField gridValues() const
+    {
+        return atGridPoints(grid, f);
+    }
+
+    //- A scalar field of value 7 (or value) with inlet fixedValue, outlet
+    //- zeroGradient and walls of type wallType
+    tmp<volScalarField> field
+    (
+        const word& name,
+        const word& wallType = calculatedFvPatchScalarField::typeName,
+        const scalar value = 7.0
+    ) const
+    {
+        wordList types(mesh.boundary().size());
+        types[inlet] = fixedValueFvPatchScalarField::typeName;
+        types[outlet] = zeroGradientFvPatchScalarField::typeName;
+        types[walls] = wallType;
+        return tmp<volScalarField>::New
+        (
+            IOobject(name, mesh.time().timeName(), mesh),
+            mesh,
+            dimensionedScalar(name, dimless, value),
+            types
+        );
+    }
+};
+
+} // End anonymous namespace
+
+
 TEST_F(LatentGrid, interpolateWriteBackPolicy)
 {
     // The write-back policy (latentGridInterpolator.H): inlet fixedValue
     // kept; outlet zeroGradient and walls calculated: the interpolated face
     // values (exact for the linear field), the outlet's condition not
     // evaluated (its values are not the cells')
-    tinyCase c(channelMesh(6));
-    const fvMesh& mesh = c.mesh();
-    const latentGrid grid(mesh, gridDict("resolution (5 5 5);"));
-    const latentGridSampler sampler(mesh, grid);
-    const latentGridInterpolator interpolator(mesh, grid, sampler.mask());
+    const channelOnGrid g;
+    const fvMesh& mesh = g.mesh;
+    const latentGridInterpolator& interpolator = g.interpolator;
+    ASSERT_GE(min(g.inlet, min(g.outlet, g.walls)), 0);
 
-    const label inlet = mesh.boundaryMesh().findPatchID("inlet");
-    const label outlet = mesh.boundaryMesh().findPatchID("outlet");
-    const label walls = mesh.boundaryMesh().findPatchID("walls");
-    ASSERT_GE(min(inlet, min(outlet, walls)), 0);
-
-    wordList types(mesh.boundary().size());
-    types[inlet] = fixedValueFvPatchScalarField::typeName;
-    types[outlet] = zeroGradientFvPatchScalarField::typeName;
-    types[walls] = calculatedFvPatchScalarField::typeName;
-    volScalarField p
-    (
-        IOobject("p", mesh.time().timeName(), mesh),
-        mesh,
-        dimensionedScalar("p", dimless, 7.0),
-        types
-    );
-
-    auto f = [](const point& x) { return 1 + x.x() + 2*x.y() - x.z(); };
-    const scalarField gridValues(atGridPoints(grid, f));
+    tmp<volScalarField> tp(g.field("p"));
+    volScalarField& p = tp.ref();
+    const scalarField gridValues(g.gridValues());
     interpolator.interpolate(gridValues, p);
 
     const scalarField cells(interpolator.interpolateCells(gridValues));
     EXPECT_EQ(max(mag(p.primitiveField() - cells)), 0);
-    EXPECT_EQ(max(mag(p.boundaryField()[inlet] - 7.0)), 0);
-    for (const label patchi : {outlet, walls})
+    EXPECT_EQ(max(mag(p.boundaryField()[g.inlet] - 7.0)), 0);
+    for (const label patchi : {g.outlet, g.walls})
     {
         const scalarField& values = p.boundaryField()[patchi];
         EXPECT_EQ
@@ -1003,7 +1050,7 @@ TEST_F(LatentGrid, interpolateWriteBackPolicy)
         const vectorField& Cf = mesh.boundary()[patchi].Cf();
         forAll(Cf, facei)
         {
-            EXPECT_NEAR(values[facei], f(Cf[facei]), 1e-12);
+            EXPECT_NEAR(values[facei], g.f(Cf[facei]), 1e-12);
         }
     }
     EXPECT_GT
@@ -1012,46 +1059,75 @@ TEST_F(LatentGrid, interpolateWriteBackPolicy)
         (
             mag
             (
-                p.boundaryField()[outlet]
-              - p.boundaryField()[outlet].patchInternalField()
+                p.boundaryField()[g.outlet]
+              - p.boundaryField()[g.outlet].patchInternalField()
             )
         ),
         1e-3
     );
 
+    // A vector field, all calculated
+    volVectorField U
+    (
+        IOobject("U", mesh.time().timeName(), mesh),
+        mesh,
+        dimensionedVector(dimless, Zero),
+        calculatedFvPatchVectorField::typeName
+    );
+    vectorField UGrid(g.grid.nPoints());
+    forAll(UGrid, pointi)
+    {
+        const point& x = g.grid.points()[pointi];
+        UGrid[pointi] = vector(g.f(x), -g.f(x), 2*x.x());
+    }
+    interpolator.interpolate(UGrid, U);
+    EXPECT_NEAR(U[0].y(), -g.f(mesh.C()[0]), 1e-12);
+    EXPECT_NEAR(U.boundaryField()[g.inlet][0].z(), 0, 1e-12);
+}
+
+
+TEST_F(LatentGrid, interpolateLeavesWallFunctionsUnevaluated)
+{
     // A wall function (fixedValue-derived, evaluated from the turbulence
     // model, which this case has not: evaluating it would be a
     // FatalError): kept and not evaluated, as surrogateFoam needs it
-    types[walls] = "nutkWallFunction";
-    volScalarField nut
-    (
-        IOobject("nut", mesh.time().timeName(), mesh),
-        mesh,
-        dimensionedScalar("nut", dimless, 7.0),
-        types
-    );
-    ASSERT_EQ(nut.boundaryField()[walls].type(), word("nutkWallFunction"));
-    EXPECT_NO_THROW(interpolator.interpolate(gridValues, nut));
-    EXPECT_EQ(max(mag(nut.boundaryField()[walls] - 7.0)), 0);
-    EXPECT_EQ(max(mag(nut.primitiveField() - cells)), 0);
+    const channelOnGrid g;
+    tmp<volScalarField> tnut(g.field("nut", "nutkWallFunction"));
+    volScalarField& nut = tnut.ref();
+    ASSERT_EQ(nut.boundaryField()[g.walls].type(), word("nutkWallFunction"));
 
+    const scalarField gridValues(g.gridValues());
+    EXPECT_NO_THROW(g.interpolator.interpolate(gridValues, nut));
+    EXPECT_EQ(max(mag(nut.boundaryField()[g.walls] - 7.0)), 0);
+    EXPECT_EQ
+    (
+        max
+        (
+            mag(nut.primitiveField() - g.interpolator.interpolateCells(gridValues))
+        ),
+        0
+    );
+}
+
+
+TEST_F(LatentGrid, interpolateWithLowerBound)
+{
     // A lower bound: the cells and the patches set are raised to it, the
     // fixed ones not
-    types[walls] = calculatedFvPatchScalarField::typeName;
-    volScalarField bounded
-    (
-        IOobject("bounded", mesh.time().timeName(), mesh),
-        mesh,
-        dimensionedScalar("bounded", dimless, -1.0),
-        types
-    );
+    const channelOnGrid g;
+    const latentGridInterpolator& interpolator = g.interpolator;
+    tmp<volScalarField> tbounded(g.field("bounded", calculatedFvPatchScalarField::typeName, -1.0));
+    volScalarField& bounded = tbounded.ref();
+    const scalarField gridValues(g.gridValues());
+    const scalarField cells(interpolator.interpolateCells(gridValues));
+
     const scalar lowerBound = 2.5;
     interpolator.interpolate(gridValues, bounded, lowerBound);
     EXPECT_EQ(max(mag(bounded.primitiveField() - max(cells, lowerBound))), 0);
     EXPECT_LT(min(cells), lowerBound);
     EXPECT_GT(max(cells), lowerBound);
-    EXPECT_EQ(max(mag(bounded.boundaryField()[inlet] + 1.0)), 0);
-    for (const label patchi : {outlet, walls})
+    EXPECT_EQ(max(mag(bounded.boundaryField()[g.inlet] + 1.0)), 0);
+    for (const label patchi : {g.outlet, g.walls})
     {
         EXPECT_EQ
         (
@@ -1070,24 +1146,6 @@ TEST_F(LatentGrid, interpolateWriteBackPolicy)
             0
         );
     }
-
-    // A vector field, all calculated
-    volVectorField U
-    (
-        IOobject("U", mesh.time().timeName(), mesh),
-        mesh,
-        dimensionedVector(dimless, Zero),
-        calculatedFvPatchVectorField::typeName
-    );
-    vectorField UGrid(grid.nPoints());
-    forAll(UGrid, pointi)
-    {
-        const point& x = grid.points()[pointi];
-        UGrid[pointi] = vector(f(x), -f(x), 2*x.x());
-    }
-    interpolator.interpolate(UGrid, U);
-    EXPECT_NEAR(U[0].y(), -f(mesh.C()[0]), 1e-12);
-    EXPECT_NEAR(U.boundaryField()[inlet][0].z(), 0, 1e-12);
 }
 
 

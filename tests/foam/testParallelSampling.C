@@ -208,6 +208,45 @@ public:
 };
 
 
+//- The largest change (all processors) of the coupled patches' values of
+//- field when its boundary conditions are evaluated again
+scalar maxCoupledChange(const volVectorField& field)
+{
+    volVectorField evaluated
+    (
+        IOobject
+        (
+            field.name() + "Evaluated",
+            field.time().timeName(),
+            field.mesh(),
+            IOobject::NO_READ
+        ),
+        field
+    );
+    evaluated.correctBoundaryConditions();
+    scalar change = 0;
+    forAll(field.boundaryField(), patchi)
+    {
+        if (field.boundaryField()[patchi].coupled())
+        {
+            change = max
+            (
+                change,
+                max
+                (
+                    mag
+                    (
+                        evaluated.boundaryField()[patchi]
+                      - field.boundaryField()[patchi]
+                    )
+                )
+            );
+        }
+    }
+    return returnReduce(change, maxOp<scalar>());
+}
+
+
 //- Global index (undecomposed mesh) of each cell and face
 labelList procAddressing(const fvMesh& mesh, const word& name, label n)
 {
@@ -347,32 +386,7 @@ int main(int argc, char *argv[])
     UBack.write();
 
     // The coupled patches were evaluated: doing it again changes nothing
-    volVectorField UEvaluated
-    (
-        IOobject("UEvaluated", runTime.timeName(), mesh, IOobject::NO_READ),
-        UBack
-    );
-    UEvaluated.correctBoundaryConditions();
-    scalar coupledChange = 0;
-    forAll(UBack.boundaryField(), patchi)
-    {
-        if (UBack.boundaryField()[patchi].coupled())
-        {
-            coupledChange = max
-            (
-                coupledChange,
-                max
-                (
-                    mag
-                    (
-                        UEvaluated.boundaryField()[patchi]
-                      - UBack.boundaryField()[patchi]
-                    )
-                )
-            );
-        }
-    }
-    reduce(coupledChange, maxOp<scalar>());
+    const scalar coupledChange = maxCoupledChange(UBack);
 
     // Every processor holds the whole grid
     bool same = sameOnAll(mask) && sameOnAll(distance) && sameOnAll(fGrid);
