@@ -118,6 +118,8 @@ SourceFiles
     predictedFields.H       the prediction set into the case's fields
     writePrediction.H       the time directory, all at once (-overwrite)
     timeDirectoryWriter.H   writing a time directory all at once
+    durableFiles.H          its checked file-system calls
+    interruptCleanup.H      its removal of a partial write on a signal
     comparePrediction.H     -compare: errors, printed and written
 
 \*---------------------------------------------------------------------------*/
