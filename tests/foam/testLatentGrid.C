@@ -956,64 +956,115 @@ TEST_F(LatentGrid, nearestInsidePointWithoutInsideCorners)
 }
 
 
-TEST_F(LatentGrid, interpolateKeepsFixedValuesAndSetsCalculated)
+namespace
 {
-    // inlet fixedValue: kept; outlet zeroGradient: the cell values next
-    // to it; walls calculated: the interpolated face values (exact for
-    // the linear field)
-    tinyCase c(channelMesh(6));
-    const fvMesh& mesh = c.mesh();
-    const latentGrid grid(mesh, gridDict("resolution (5 5 5);"));
-    const latentGridSampler sampler(mesh, grid);
-    const latentGridInterpolator interpolator(mesh, grid, sampler.mask());
 
-    const label inlet = mesh.boundaryMesh().findPatchID("inlet");
-    const label outlet = mesh.boundaryMesh().findPatchID("outlet");
-    const label walls = mesh.boundaryMesh().findPatchID("walls");
-    ASSERT_GE(min(inlet, min(outlet, walls)), 0);
+//- The channel of channelMesh(6) with a 5^3 grid over it, its patches and
+//- a linear field at the grid points (exact under interpolation)
+struct channelOnGrid
+{
+    tinyCase c;
+    const fvMesh& mesh;
+    const latentGrid grid;
+    const latentGridSampler sampler;
+    const latentGridInterpolator interpolator;
+    const label inlet;
+    const label outlet;
+    const label walls;
 
-    wordList types(mesh.boundary().size());
-    types[inlet] = fixedValueFvPatchScalarField::typeName;
-    types[outlet] = zeroGradientFvPatchScalarField::typeName;
-    types[walls] = calculatedFvPatchScalarField::typeName;
-    volScalarField p
+    channelOnGrid()
+    :
+        c(channelMesh(6)),
+        mesh(c.mesh()),
+        grid(mesh, gridDict("resolution (5 5 5);")),
+        sampler(mesh, grid),
+        interpolator(mesh, grid, sampler.mask()),
+        inlet(mesh.boundaryMesh().findPatchID("inlet")),
+        outlet(mesh.boundaryMesh().findPatchID("outlet")),
+        walls(mesh.boundaryMesh().findPatchID("walls"))
+    {}
+
+    static scalar f(const point& x)
+    {
+        return 1 + x.x() + 2*x.y() - x.z();
+    }
+
+    scalarField gridValues() const
+    {
+        return atGridPoints(grid, f);
+    }
+
+    //- A scalar field of value 7 (or value) with inlet fixedValue, outlet
+    //- zeroGradient and walls of type wallType
+    tmp<volScalarField> field
     (
-        IOobject("p", mesh.time().timeName(), mesh),
-        mesh,
-        dimensionedScalar("p", dimless, 7.0),
-        types
-    );
+        const word& name,
+        const word& wallType = calculatedFvPatchScalarField::typeName,
+        const scalar value = 7.0
+    ) const
+    {
+        wordList types(mesh.boundary().size());
+        types[inlet] = fixedValueFvPatchScalarField::typeName;
+        types[outlet] = zeroGradientFvPatchScalarField::typeName;
+        types[walls] = wallType;
+        return tmp<volScalarField>::New
+        (
+            IOobject(name, mesh.time().timeName(), mesh),
+            mesh,
+            dimensionedScalar(name, dimless, value),
+            types
+        );
+    }
+};
 
-    auto f = [](const point& x) { return 1 + x.x() + 2*x.y() - x.z(); };
-    const scalarField gridValues(atGridPoints(grid, f));
+} // End anonymous namespace
+
+
+TEST_F(LatentGrid, interpolateWriteBackPolicy)
+{
+    // The write-back policy (latentGridInterpolator.H): inlet fixedValue
+    // kept; outlet zeroGradient and walls calculated: the interpolated face
+    // values (exact for the linear field), the outlet's condition not
+    // evaluated (its values are not the cells')
+    const channelOnGrid g;
+    const fvMesh& mesh = g.mesh;
+    const latentGridInterpolator& interpolator = g.interpolator;
+    ASSERT_GE(min(g.inlet, min(g.outlet, g.walls)), 0);
+
+    tmp<volScalarField> tp(g.field("p"));
+    volScalarField& p = tp.ref();
+    const scalarField gridValues(g.gridValues());
     interpolator.interpolate(gridValues, p);
 
     const scalarField cells(interpolator.interpolateCells(gridValues));
     EXPECT_EQ(max(mag(p.primitiveField() - cells)), 0);
-    EXPECT_EQ(max(mag(p.boundaryField()[inlet] - 7.0)), 0);
-    EXPECT_EQ
+    EXPECT_EQ(max(mag(p.boundaryField()[g.inlet] - 7.0)), 0);
+    for (const label patchi : {g.outlet, g.walls})
+    {
+        const scalarField& values = p.boundaryField()[patchi];
+        EXPECT_EQ
+        (
+            max(mag(values - interpolator.interpolatePatch(gridValues, patchi))),
+            0
+        );
+        const vectorField& Cf = mesh.boundary()[patchi].Cf();
+        forAll(Cf, facei)
+        {
+            EXPECT_NEAR(values[facei], g.f(Cf[facei]), 1e-12);
+        }
+    }
+    EXPECT_GT
     (
         max
         (
             mag
             (
-                p.boundaryField()[outlet]
-              - p.boundaryField()[outlet].patchInternalField()
+                p.boundaryField()[g.outlet]
+              - p.boundaryField()[g.outlet].patchInternalField()
             )
         ),
-        0
+        1e-3
     );
-    const scalarField& wallValues = p.boundaryField()[walls];
-    EXPECT_EQ
-    (
-        max(mag(wallValues - interpolator.interpolatePatch(gridValues, walls))),
-        0
-    );
-    const vectorField& Cf = mesh.boundary()[walls].Cf();
-    forAll(Cf, facei)
-    {
-        EXPECT_NEAR(wallValues[facei], f(Cf[facei]), 1e-12);
-    }
 
     // A vector field, all calculated
     volVectorField U
@@ -1023,15 +1074,78 @@ TEST_F(LatentGrid, interpolateKeepsFixedValuesAndSetsCalculated)
         dimensionedVector(dimless, Zero),
         calculatedFvPatchVectorField::typeName
     );
-    vectorField UGrid(grid.nPoints());
+    vectorField UGrid(g.grid.nPoints());
     forAll(UGrid, pointi)
     {
-        const point& x = grid.points()[pointi];
-        UGrid[pointi] = vector(f(x), -f(x), 2*x.x());
+        const point& x = g.grid.points()[pointi];
+        UGrid[pointi] = vector(g.f(x), -g.f(x), 2*x.x());
     }
     interpolator.interpolate(UGrid, U);
-    EXPECT_NEAR(U[0].y(), -f(mesh.C()[0]), 1e-12);
-    EXPECT_NEAR(U.boundaryField()[inlet][0].z(), 0, 1e-12);
+    EXPECT_NEAR(U[0].y(), -g.f(mesh.C()[0]), 1e-12);
+    EXPECT_NEAR(U.boundaryField()[g.inlet][0].z(), 0, 1e-12);
+}
+
+
+TEST_F(LatentGrid, interpolateLeavesWallFunctionsUnevaluated)
+{
+    // A wall function (fixedValue-derived, evaluated from the turbulence
+    // model, which this case has not: evaluating it would be a
+    // FatalError): kept and not evaluated, as surrogateFoam needs it
+    const channelOnGrid g;
+    tmp<volScalarField> tnut(g.field("nut", "nutkWallFunction"));
+    volScalarField& nut = tnut.ref();
+    ASSERT_EQ(nut.boundaryField()[g.walls].type(), word("nutkWallFunction"));
+
+    const scalarField gridValues(g.gridValues());
+    EXPECT_NO_THROW(g.interpolator.interpolate(gridValues, nut));
+    EXPECT_EQ(max(mag(nut.boundaryField()[g.walls] - 7.0)), 0);
+    EXPECT_EQ
+    (
+        max
+        (
+            mag(nut.primitiveField() - g.interpolator.interpolateCells(gridValues))
+        ),
+        0
+    );
+}
+
+
+TEST_F(LatentGrid, interpolateWithLowerBound)
+{
+    // A lower bound: the cells and the patches set are raised to it, the
+    // fixed ones not
+    const channelOnGrid g;
+    const latentGridInterpolator& interpolator = g.interpolator;
+    tmp<volScalarField> tbounded(g.field("bounded", calculatedFvPatchScalarField::typeName, -1.0));
+    volScalarField& bounded = tbounded.ref();
+    const scalarField gridValues(g.gridValues());
+    const scalarField cells(interpolator.interpolateCells(gridValues));
+
+    const scalar lowerBound = 2.5;
+    interpolator.interpolate(gridValues, bounded, lowerBound);
+    EXPECT_EQ(max(mag(bounded.primitiveField() - max(cells, lowerBound))), 0);
+    EXPECT_LT(min(cells), lowerBound);
+    EXPECT_GT(max(cells), lowerBound);
+    EXPECT_EQ(max(mag(bounded.boundaryField()[g.inlet] + 1.0)), 0);
+    for (const label patchi : {g.outlet, g.walls})
+    {
+        EXPECT_EQ
+        (
+            max
+            (
+                mag
+                (
+                    bounded.boundaryField()[patchi]
+                  - max
+                    (
+                        interpolator.interpolatePatch(gridValues, patchi),
+                        lowerBound
+                    )
+                )
+            ),
+            0
+        );
+    }
 }
 
 
@@ -1090,6 +1204,10 @@ TEST_F(LatentGrid, cellsOutsideTheBoxKeepTheirValues)
             EXPECT_NEAR(p.boundaryField()[patchi][facei], in ? f(Cf[facei]) : 7.0, 1e-12);
         }
     }
+
+    // A lower bound raises the cells outside the box too
+    interpolator.interpolate(scalarField(atGridPoints(grid, f)), p, 8.0);
+    EXPECT_EQ(min(p.primitiveField()), 8.0);
 }
 
 TEST_F(LatentGrid, signedWallDistance)

@@ -11,10 +11,13 @@ Application
 Description
     Driver of testParallelSampling.sh: samples analytic fields of a case to
     a latentGrid (latentGridSampler), with the mask and the signed wall
-    distance, and writes them back to the mesh (latentGridInterpolator)
-    into the field f of the start time, which holds the boundary
-    conditions, and into a calculated vector field U. Writes the back
-    fields as fBack and UBack.
+    distance, and writes them back to the mesh by the write-back path of
+    surrogateFoam and the neuralOperator function object
+    (latentGridInterpolator::interpolate): into the field f of the start
+    time, which holds the boundary conditions (fixed, zeroGradient,
+    calculated, a wall function), once as it is and once with a lower
+    bound (as a floored output), and into a calculated vector field U.
+    Writes the back fields as fBack, fBounded and UBack.
 
     The master writes every value to the file of -output, one per line
     \verbatim
@@ -26,8 +29,9 @@ Description
     17 significant digits: the files of a serial and a parallel run are
     compared line by line.
 
-    Checks that every processor holds the same, whole grid fields; exits
-    with 1 if not.
+    Checks that every processor holds the same, whole grid fields, and
+    that the coupled (processor) patches of UBack hold the values across
+    them (evaluating them again changes nothing); exits with 1 if not.
 
 Usage
     \verbatim
@@ -82,6 +86,9 @@ vector UValue(const point& p)
 {
     return vector(p.x()*p.y(), fValue(p), 1 - p.z()*p.z());
 }
+
+//- The lower bound of fBounded: within the range of fValue
+const scalar fLowerBound = 0.1;
 
 
 //- A field of value(position) on cells and non-coupled patches
@@ -199,6 +206,45 @@ public:
         }
     }
 };
+
+
+//- The largest change (all processors) of the coupled patches' values of
+//- field when its boundary conditions are evaluated again
+scalar maxCoupledChange(const volVectorField& field)
+{
+    volVectorField evaluated
+    (
+        IOobject
+        (
+            field.name() + "Evaluated",
+            field.time().timeName(),
+            field.mesh(),
+            IOobject::NO_READ
+        ),
+        field
+    );
+    evaluated.correctBoundaryConditions();
+    scalar change = 0;
+    forAll(field.boundaryField(), patchi)
+    {
+        if (field.boundaryField()[patchi].coupled())
+        {
+            change = max
+            (
+                change,
+                max
+                (
+                    mag
+                    (
+                        evaluated.boundaryField()[patchi]
+                      - field.boundaryField()[patchi]
+                    )
+                )
+            );
+        }
+    }
+    return returnReduce(change, maxOp<scalar>());
+}
 
 
 //- Global index (undecomposed mesh) of each cell and face
@@ -319,6 +365,13 @@ int main(int argc, char *argv[])
     );
     interpolator.interpolate(fGrid, fBack);
 
+    volScalarField fBounded
+    (
+        IOobject("fBounded", runTime.timeName(), mesh, IOobject::NO_READ),
+        f
+    );
+    interpolator.interpolate(fGrid, fBounded, fLowerBound);
+
     volVectorField UBack
     (
         IOobject("UBack", runTime.timeName(), mesh, IOobject::NO_READ),
@@ -329,7 +382,11 @@ int main(int argc, char *argv[])
     interpolator.interpolate(UGrid, UBack);
 
     fBack.write();
+    fBounded.write();
     UBack.write();
+
+    // The coupled patches were evaluated: doing it again changes nothing
+    const scalar coupledChange = maxCoupledChange(UBack);
 
     // Every processor holds the whole grid
     bool same = sameOnAll(mask) && sameOnAll(distance) && sameOnAll(fGrid);
@@ -361,6 +418,12 @@ int main(int argc, char *argv[])
     );
 
     writer.writeGathered("fCells", cellAddr, fBack.primitiveField());
+    writer.writeGathered
+    (
+        "fBoundedCells",
+        cellAddr,
+        fBounded.primitiveField()
+    );
     for (direction d = 0; d < vector::nComponents; ++d)
     {
         writer.writeGathered
@@ -374,6 +437,7 @@ int main(int argc, char *argv[])
     // Faces of the non-coupled patches
     DynamicList<label> faces;
     DynamicList<scalar> fFaces;
+    DynamicList<scalar> fBoundedFaces;
     List<DynamicList<scalar>> UFaces(vector::nComponents);
     forAll(mesh.boundary(), patchi)
     {
@@ -386,6 +450,7 @@ int main(int argc, char *argv[])
         {
             faces.append(faceAddr[p.start() + i]);
             fFaces.append(fBack.boundaryField()[patchi][i]);
+            fBoundedFaces.append(fBounded.boundaryField()[patchi][i]);
             for (direction d = 0; d < vector::nComponents; ++d)
             {
                 UFaces[d].append(UBack.boundaryField()[patchi][i][d]);
@@ -393,6 +458,7 @@ int main(int argc, char *argv[])
         }
     }
     writer.writeGathered("fFaces", faces, fFaces);
+    writer.writeGathered("fBoundedFaces", faces, fBoundedFaces);
     for (direction d = 0; d < vector::nComponents; ++d)
     {
         writer.writeGathered
@@ -409,9 +475,12 @@ int main(int argc, char *argv[])
         << ", nearest-point stencils "
         << returnReduce(interpolator.nNearest(), sumOp<label>()) << nl
         << "Every processor holds the whole grid: "
-        << (same ? "yes" : "NO") << nl << endl;
+        << (same ? "yes" : "NO") << nl
+        << "Coupled patches evaluated: "
+        << (coupledChange == 0 ? "yes" : "NO") << " (max change "
+        << coupledChange << ")" << nl << endl;
 
-    if (!same)
+    if (!same || coupledChange != 0)
     {
         return 1;
     }

@@ -8,10 +8,12 @@
 #     it (2 processors, by the method given), runs testParallelSampling
 #     serially and under mpirun -np 2 ... -parallel, and compares what both
 #     wrote: the grid values (mask, signed wall distance, sampled fields)
-#     and the written-back cell and boundary face values. Passes when the
-#     max abs difference is below 1e-12 relative to the max abs value, and
-#     every value is in both files. Observed: 0 (bitwise equal) with both
-#     methods.
+#     and the written-back cell and boundary face values (the write-back
+#     path of surrogateFoam and the function object, with and without a
+#     lower bound); the processor patches must hold the values across them.
+#     Passes when the max abs difference is below 1e-12 relative to the max
+#     abs value, and every value is in both files. Observed: 0 (bitwise
+#     equal) with both methods.
 #
 # Usage
 #     testParallelSampling.sh <testParallelSampling executable> [method]
@@ -165,8 +167,9 @@ quad()
     echo "defaultPatch { name hole; type wall; }"
 } > "$work/system/blockMeshDict"
 
-# f: fixed at the inlet and the hole, zeroGradient at the outlet and
-# front/back, calculated (interpolated) on the walls
+# f: fixed at the inlet, a wall function at the hole (kept, never
+# evaluated: that would need a turbulence model), zeroGradient at the
+# outlet and front/back and calculated on the walls (interpolated)
 {
     header volScalarField f
     cat <<'EOF'
@@ -175,7 +178,7 @@ internalField uniform 0;
 boundaryField
 {
     inlet { type fixedValue; value uniform 1; }
-    hole { type fixedValue; value uniform 0; }
+    hole { type nutkWallFunction; value uniform 0; }
     outlet { type zeroGradient; }
     frontAndBack { type zeroGradient; }
     walls { type calculated; value uniform 0; }
@@ -199,7 +202,7 @@ mpirun --allow-run-as-root --oversubscribe -np "$nProcs" \
 
 for proc in $(seq 0 $((nProcs - 1)))
 do
-    for field in fBack UBack
+    for field in fBack fBounded UBack
     do
         [ -f "$work/processor$proc/0/$field" ] \
             || fail "processor$proc/0/$field not written"
@@ -207,6 +210,8 @@ do
 done
 grep -q "Every processor holds the whole grid: yes" "$work/log.parallel" \
     || fail "not every processor holds the whole grid"
+grep -q "Coupled patches evaluated: yes" "$work/log.parallel" \
+    || fail "the processor patches do not hold the values across them"
 
 # -- Comparison ---------------------------------------------------------------
 awk -v tol="$tolerance" '

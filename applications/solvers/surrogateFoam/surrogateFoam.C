@@ -21,8 +21,11 @@ Description
     (writeTime). Inputs are read at the case's first time (its initial
     fields, as in training; controlDict's startFrom is not used). Each
     field takes its boundary conditions from the case's own field at that
-    first time: fixed-value patches keep their
-    values, the others follow the predicted interior. Cells outside the
+    first time, and the prediction goes into it by the write-back policy
+    of Foam::latentGridInterpolator: fixed-value patches keep their
+    values, processor and cyclic patches are evaluated, the others take
+    the interpolated face values (their conditions are not evaluated:
+    wall functions need the solver's turbulence model). Cells outside the
     box of the latent grid (bounds smaller than the mesh) keep the values of
     that first time; their number is printed. Existing data is
     never overwritten (unless -overwrite); nothing is written when the
@@ -108,25 +111,31 @@ See also
     Foam::surrogateModel
     Foam::functionObjects::neuralOperator
 
+SourceFiles
+    surrogateFoam.C
+    surrogateTimes.H        the times: inputs, prediction, reference
+    predictionMarker.H      the marker of a predicted time directory
+    predictedFields.H       the prediction set into the case's fields
+    writePrediction.H       the time directory, all at once (-overwrite)
+    timeDirectoryWriter.H   writing a time directory all at once
+    durableFiles.H          its checked file-system calls
+    interruptCleanup.H      its removal of a partial write on a signal
+    comparePrediction.H     -compare: errors, printed and written
+
 \*---------------------------------------------------------------------------*/
 
-#include "surrogateModel.H"
+#include "comparePrediction.H"
+#include "predictedFields.H"
 #include "strictKeywords.H"
-#include "timeDirectoryWriter.H"
+#include "surrogateModel.H"
+#include "surrogateTimes.H"
+#include "writePrediction.H"
 
 #include "argList.H"
-#include "Time.H"
+#include "clockTime.H"
 #include "fvMesh.H"
 #include "IOdictionary.H"
-#include "HashTable.H"
-#include "OFstream.H"
-#include "Tuple2.H"
-#include "volFields.H"
-#include "fvc.H"
-#include "OStringStream.H"
-#include "clock.H"
-
-#include <chrono>
+#include "Time.H"
 
 using namespace Foam;
 
@@ -135,170 +144,9 @@ using namespace Foam;
 namespace
 {
 
-typedef std::chrono::steady_clock Clock;
-
-double secondsSince(const Clock::time_point& start)
+//- The note and options of the command line
+void addOptions()
 {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-
-//- Volume-weighted relative L2 of cell values against reference, all
-//- processors
-template<class Type>
-scalar relativeL2
-(
-    const Field<Type>& values,
-    const GeometricField<Type, fvPatchField, volMesh>& reference
-)
-{
-    const scalarField& V = reference.mesh().V();
-    const scalar error = gSum(V*magSqr(values - reference.primitiveField()));
-    const scalar norm = gSum(V*magSqr(reference.primitiveField()));
-    return Foam::sqrt(error/max(norm, VSMALL));
-}
-
-
-//- The marker of a time directory written by surrogateFoam, relative to it
-const fileName markerFile("uniform/surrogateFoam");
-
-
-//- A field as its file holds it, at the current time
-template<class Type>
-std::string fieldFile(GeometricField<Type, fvPatchField, volMesh>& field)
-{
-    const Time& runTime = field.time();
-    field.instance() = runTime.timeName();
-    OStringStream os(runTime.writeFormat());
-    field.writeHeader(os);
-    field.writeData(os);
-    IOobject::writeEndDivider(os);
-    return os.str();
-}
-
-
-//- The marker: a dictionary saying what wrote the time directory
-std::string markerFileContents
-(
-    const surrogateModel& model,
-    const word& writeTime,
-    const word& inputTime
-)
-{
-    OStringStream os;
-    IOobject::writeBanner(os)
-        << "FoamFile" << nl << "{" << nl
-        << "    version     2.0;" << nl
-        << "    format      ascii;" << nl
-        << "    class       dictionary;" << nl
-        << "    location    \"" << (writeTime/markerFile.path()).c_str() << "\";" << nl
-        << "    object      " << markerFile.name() << ";" << nl
-        << "}" << nl;
-    IOobject::writeDivider(os) << nl
-        << "// The fields of this time are a surrogate's prediction (surrogateFoam)," << nl
-        << "// not a solver's result" << nl << nl;
-    os.writeEntry("application", word("surrogateFoam"));
-    os.writeEntry("modelFile", model.modelFile());
-    os.writeEntry("inputTime", inputTime);
-    os.writeEntry("fields", model.outputs());
-    os.writeEntry("date", clock::date());
-    os.writeEntry("clockTime", clock::clockTime());
-    os << nl;
-    IOobject::writeEndDivider(os);
-    return os.str();
-}
-
-
-//- The case's own field at startTime (its boundary conditions), set from
-//- the prediction; not registered, so fields of one name never clash
-template<class Type>
-autoPtr<GeometricField<Type, fvPatchField, volMesh>> predictedField
-(
-    const surrogateModel& model,
-    const std::vector<float>& prediction,
-    const word& name,
-    const fvMesh& mesh,
-    const word& startTime
-)
-{
-    typedef GeometricField<Type, fvPatchField, volMesh> fieldType;
-    IOobject io
-    (
-        name,
-        startTime,
-        mesh,
-        IOobject::MUST_READ,
-        IOobject::NO_WRITE,
-        false
-    );
-    if (!io.typeHeaderOk<fieldType>(true))
-    {
-        FatalErrorInFunction
-            << "Case " << mesh.time().path() << " has no " << fieldType::typeName
-            << " " << name << " in time " << startTime << ": its boundary"
-            << " conditions are needed to write the prediction"
-            << exit(FatalError);
-    }
-    autoPtr<fieldType> fieldPtr(new fieldType(io, mesh));
-    model.setField(prediction, name, fieldPtr.ref());
-    return fieldPtr;
-}
-
-
-//- Relative L2 of the prediction against the case's field at
-//- referenceTime, and of that field's latent-grid representation (the
-//- error a model exact at the grid points would still make)
-template<class Type>
-Tuple2<scalar, scalar> compareWith
-(
-    const surrogateModel& model,
-    const GeometricField<Type, fvPatchField, volMesh>& prediction,
-    const word& referenceTime
-)
-{
-    typedef GeometricField<Type, fvPatchField, volMesh> fieldType;
-    const fvMesh& mesh = prediction.mesh();
-    IOobject io
-    (
-        prediction.name(),
-        referenceTime,
-        mesh,
-        IOobject::MUST_READ,
-        IOobject::NO_WRITE,
-        false
-    );
-    if (!io.typeHeaderOk<fieldType>(true))
-    {
-        FatalErrorInFunction
-            << "-compare: case " << mesh.time().path() << " has no "
-            << fieldType::typeName << " " << prediction.name()
-            << " in time " << referenceTime << exit(FatalError);
-    }
-    const fieldType reference(io, mesh);
-    return Tuple2<scalar, scalar>
-    (
-        relativeL2(prediction.primitiveField(), reference),
-        relativeL2
-        (
-            // (outside the grid's box: the prediction's, the case's values)
-            model.channels().gridRepresentation
-            (
-                reference,
-                prediction.primitiveField()
-            )(),
-            reference
-        )
-    );
-}
-
-} // namespace
-
-
-int main(int argc, char *argv[])
-{
-    // From the start of main: libraries are loaded before it
-    const auto totalStart = Clock::now();
-
     argList::addNote
     (
         "Predict the fields of a case with a trained neural-operator"
@@ -320,6 +168,26 @@ int main(int argc, char *argv[])
         "file",
         "Use an alternative dictionary (default: system/surrogateDict)"
     );
+}
+
+
+//- The keywords of surrogateDict: the model's and writeTime
+wordList surrogateDictKeywords()
+{
+    wordList valid(surrogateModel::keywords);
+    valid.append("writeTime");
+    return valid;
+}
+
+} // End anonymous namespace
+
+
+int main(int argc, char *argv[])
+{
+    // From the start of main: libraries are loaded before it
+    const clockTime totalTime;
+
+    addOptions();
 
     #include "setRootCase.H"
     #include "createTime.H"
@@ -328,72 +196,9 @@ int main(int argc, char *argv[])
     #include "setSystemRunTimeDictionaryIO.H"
     Info<< "Reading " << dictIO.objectPath() << nl << endl;
     const IOdictionary dict(dictIO);
-    {
-        wordList valid(surrogateModel::keywords);
-        valid.append("writeTime");
-        checkKeywords(dict, valid, dictName);
-    }
+    checkKeywords(dict, surrogateDictKeywords(), dictName);
 
-    // Times: inputs at the case's first time (whatever startFrom says),
-    // the prediction at writeTime, the reference at the latest time
-    const instantList times(runTime.times());
-    DynamicList<instant> caseTimes;
-    for (const instant& t : times)
-    {
-        if (t.name() != runTime.constant())
-        {
-            caseTimes.append(t);
-        }
-    }
-    if (caseTimes.empty())
-    {
-        FatalErrorInFunction
-            << "Case " << runTime.path() << " has no time directory: its"
-            << " initial fields (e.g. 0/) are the model's inputs"
-            << exit(FatalError);
-    }
-    runTime.setTime(caseTimes.first(), 0);
-    const word startTime(runTime.timeName());
-
-    const scalar writeValue =
-        dict.getOrDefault<scalar>
-        (
-            "writeTime",
-            runTime.value() + runTime.deltaTValue()
-        );
-    const word writeTime(Time::timeName(writeValue));
-    if (writeValue <= runTime.value())
-    {
-        FatalIOErrorInFunction(dict)
-            << "writeTime: " << writeValue << " is not after the start time "
-            << startTime << " (the prediction would replace the inputs)"
-            << exit(FatalIOError);
-    }
-
-    word referenceTime;
-    if (args.found("compare"))
-    {
-        referenceTime = caseTimes.last().name();
-        if (referenceTime == startTime || referenceTime == writeTime)
-        {
-            FatalErrorInFunction
-                << "-compare: case " << runTime.path() << " has no solver result"
-                << " (its latest time " << referenceTime << " is the start or"
-                << " the write time); run the solver first"
-                << exit(FatalError);
-        }
-        const fileName marker(runTime.path()/referenceTime/markerFile);
-        if (returnReduce(isFile(marker), orOp<bool>()))
-        {
-            FatalErrorInFunction
-                << "-compare: the latest time " << runTime.path()/referenceTime
-                << " of the case was written by surrogateFoam (" << marker
-                << "), not by a solver: it is a prediction, not a solver"
-                << " result to compare with; run the solver, or remove that"
-                << " time directory"
-                << exit(FatalError);
-        }
-    }
+    const surrogateTimes times(selectTimes(runTime, dict, args.found("compare")));
 
     Info<< "Create mesh for time = " << runTime.timeName() << nl << endl;
     fvMesh mesh
@@ -408,71 +213,29 @@ int main(int argc, char *argv[])
     );
 
     // Load: the model and its channels on this mesh
-    auto stageStart = Clock::now();
-    surrogateModel model(mesh, dict);
-    const double loadSeconds = secondsSince(stageStart);
+    clockTime stageTime;
+    const surrogateModel model(mesh, dict);
+    const double loadSeconds = stageTime.elapsedTime();
     Info<< "Model " << model.modelFile() << nl
         << "    outputs " << model.outputs() << nl << endl;
 
-    // Never overwrite existing data unless asked
     if (!args.found("overwrite"))
     {
-        for (const word& name : model.outputs())
-        {
-            const fileName existing(runTime.path()/writeTime/name);
-            if (returnReduce(isFile(existing) || isFile(existing + ".gz"), orOp<bool>()))
-            {
-                FatalErrorInFunction
-                    << existing << " exists: choose another writeTime in "
-                    << dictIO.objectPath() << " or use -overwrite"
-                    << exit(FatalError);
-            }
-        }
+        checkNothingOverwritten(model, runTime, times.write, dictIO.objectPath());
     }
 
     // Sampling and inference
-    stageStart = Clock::now();
+    stageTime.resetTime();
     double samplingSeconds = 0;
     const std::vector<float> prediction =
-        model.predict(startTime, &samplingSeconds);
-    const double inferenceSeconds = secondsSince(stageStart) - samplingSeconds;
+        model.predict(times.start, &samplingSeconds);
+    const double inferenceSeconds = stageTime.elapsedTime() - samplingSeconds;
 
-    // Set every field before writing any: nothing half-written on failure
-    stageStart = Clock::now();
-    PtrList<volScalarField> scalarFields;
-    PtrList<volVectorField> vectorFields;
-    for (const word& name : model.outputs())
-    {
-        if (model.channels().outputType(name) == volScalarField::typeName)
-        {
-            scalarFields.append
-            (
-                predictedField<scalar>(model, prediction, name, mesh, startTime)
-            );
-        }
-        else
-        {
-            vectorFields.append
-            (
-                predictedField<vector>(model, prediction, name, mesh, startTime)
-            );
-        }
-    }
-
-    // All fields and the marker at once, or nothing (every processor)
-    runTime.setTime(writeValue, runTime.timeIndex() + 1);
-    timeDirectoryWriter writer(runTime.path(), writeTime);
-    for (volScalarField& f : scalarFields)
-    {
-        writer.add(f.name(), fieldFile(f));
-    }
-    for (volVectorField& f : vectorFields)
-    {
-        writer.add(f.name(), fieldFile(f));
-    }
-    writer.add(markerFile, markerFileContents(model, writeTime, startTime));
-    writer.commit();
-    const double writeSeconds = secondsSince(stageStart);
+    // Every field set before any is written, then all at once
+    stageTime.resetTime();
+    predictedFields fields(model, prediction, mesh, times.start);
+    writePrediction(fields, model, runTime, times);
+    const double writeSeconds = stageTime.elapsedTime();
 
     const label nOutside = model.channels().nCellsOutsideGrid();
     if (nOutside)
@@ -480,62 +243,25 @@ int main(int argc, char *argv[])
         Info<< nOutside << " of " << returnReduce(mesh.nCells(), sumOp<label>())
             << " cells lie outside the box of the latent grid "
             << model.channels().grid().bounds() << ": they keep the values"
-            << " of time " << startTime << nl;
+            << " of time " << times.start << nl;
     }
-    Info<< "Wrote " << model.outputs() << " to time " << writeTime << nl
+    Info<< "Wrote " << model.outputs() << " to time " << times.write << nl
         << "Wall time: load " << loadSeconds << " s, sampling "
         << samplingSeconds << " s, inference " << inferenceSeconds
         << " s, write " << writeSeconds << " s" << nl << endl;
 
     if (args.found("compare"))
     {
-        // In the order of the model's outputs
-        HashTable<Tuple2<scalar, scalar>> errors;
-        for (const volScalarField& f : scalarFields)
-        {
-            errors.insert(f.name(), compareWith(model, f, referenceTime));
-        }
-        for (const volVectorField& f : vectorFields)
-        {
-            errors.insert(f.name(), compareWith(model, f, referenceTime));
-        }
-
-        Info<< "Prediction at " << writeTime << " against the solver result"
-            << " at " << referenceTime << " (latent grid alone: the solver"
-            << " result sampled onto the grid and interpolated back, the"
-            << " case's values outside its box):" << nl;
-        for (const word& name : model.outputs())
-        {
-            Info<< "relative L2 " << name << " = " << errors[name].first()
-                << "  (latent grid alone " << errors[name].second() << ")"
-                << nl;
-        }
-        Info<< endl;
-
-        if (Pstream::master())
-        {
-            const fileName dir
-            (
-                runTime.globalPath()/"postProcessing"/"surrogateFoam"/writeTime
-            );
-            mkDir(dir);
-            OFstream os(dir/"relativeL2.dat");
-            os  << "# Relative L2 error of the surrogate's prediction" << nl
-                << "# model     " << model.modelFile() << nl
-                << "# reference time " << referenceTime << nl
-                << "# latentGridAlone: the solver result sampled onto the"
-                << " latent grid and interpolated back (outside its box: the"
-                << " case's values)" << nl
-                << "# field  relativeL2  latentGridAlone" << nl;
-            for (const word& name : model.outputs())
-            {
-                os  << name << tab << errors[name].first() << tab
-                    << errors[name].second() << nl;
-            }
-        }
+        reportComparison
+        (
+            comparePrediction(fields, model, times.reference),
+            model,
+            runTime,
+            times
+        );
     }
 
-    Info<< "Total wall time " << secondsSince(totalStart) << " s (from the"
+    Info<< "Total wall time " << totalTime.elapsedTime() << " s (from the"
         << " start of main)" << nl << endl;
 
     runTime.printExecutionTime(Info);

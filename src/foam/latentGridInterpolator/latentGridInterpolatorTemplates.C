@@ -8,6 +8,7 @@
 
 #include "latentGridInterpolator.H"
 #include "fvMesh.H"
+#include "globalMeshData.H"
 #include "volFields.H"
 
 // * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
@@ -109,10 +110,21 @@ void Foam::latentGridInterpolator::assignPatch
 
 
 template<class Type>
-void Foam::latentGridInterpolator::interpolate
+bool Foam::latentGridInterpolator::setsPatch(const fvPatchField<Type>& pf)
+{
+    // Calculated patches claim fixesValue() too: they are set
+    return
+        !pf.coupled()
+     && (pf.type() == fvPatchField<Type>::calculatedType() || !pf.fixesValue());
+}
+
+
+template<class Type>
+void Foam::latentGridInterpolator::write
 (
     const Field<Type>& gridValues,
-    GeometricField<Type, fvPatchField, volMesh>& field
+    GeometricField<Type, fvPatchField, volMesh>& field,
+    const Type* lowerBoundPtr
 ) const
 {
     if (&field.mesh() != &mesh_)
@@ -123,24 +135,117 @@ void Foam::latentGridInterpolator::interpolate
             << exit(FatalError);
     }
 
-    assignCells(gridValues, field.primitiveFieldRef());
+    // Cells in the box
+    Field<Type>& cells = field.primitiveFieldRef();
+    assignCells(gridValues, cells);
+    if (lowerBoundPtr)
+    {
+        for (Type& v : cells)
+        {
+            v = max(v, *lowerBoundPtr);
+        }
+    }
 
+    // Faces in the box of the patches set, unevaluated (their conditions
+    // may need the solver's models, e.g. wall functions)
     auto& bf = field.boundaryFieldRef();
     forAll(bf, patchi)
     {
         fvPatchField<Type>& pf = bf[patchi];
-
-        // Calculated patches are assigned (they claim fixesValue() too);
-        // fixed values stay; coupled, empty and others are evaluated
-        if (pf.type() == fvPatchField<Type>::calculatedType())
+        if (setsPatch(pf) && pf.size())
         {
             Field<Type> values(pf);
             assignPatch(gridValues, patchi, values);
+            if (lowerBoundPtr)
+            {
+                for (Type& v : values)
+                {
+                    v = max(v, *lowerBoundPtr);
+                }
+            }
             pf == values;
         }
     }
 
-    field.correctBoundaryConditions();
+    evaluateCoupled(field);
+}
+
+
+template<class Type>
+void Foam::latentGridInterpolator::evaluateCoupled
+(
+    GeometricField<Type, fvPatchField, volMesh>& field
+) const
+{
+    // As GeometricBoundaryField::evaluate(), on the coupled patches only
+    auto& bf = field.boundaryFieldRef();
+    if (Pstream::defaultCommsType == Pstream::commsTypes::scheduled)
+    {
+        for (const lduScheduleEntry& entry : mesh_.globalData().patchSchedule())
+        {
+            fvPatchField<Type>& pf = bf[entry.patch];
+            if (!pf.coupled())
+            {
+                continue;
+            }
+            if (entry.init)
+            {
+                pf.initEvaluate(Pstream::commsTypes::scheduled);
+            }
+            else
+            {
+                pf.evaluate(Pstream::commsTypes::scheduled);
+            }
+        }
+        return;
+    }
+
+    const label nRequests = Pstream::nRequests();
+    for (fvPatchField<Type>& pf : bf)
+    {
+        if (pf.coupled())
+        {
+            pf.initEvaluate(Pstream::defaultCommsType);
+        }
+    }
+    if
+    (
+        Pstream::parRun()
+     && Pstream::defaultCommsType == Pstream::commsTypes::nonBlocking
+    )
+    {
+        Pstream::waitRequests(nRequests);
+    }
+    for (fvPatchField<Type>& pf : bf)
+    {
+        if (pf.coupled())
+        {
+            pf.evaluate(Pstream::defaultCommsType);
+        }
+    }
+}
+
+
+template<class Type>
+void Foam::latentGridInterpolator::interpolate
+(
+    const Field<Type>& gridValues,
+    GeometricField<Type, fvPatchField, volMesh>& field
+) const
+{
+    write<Type>(gridValues, field, nullptr);
+}
+
+
+template<class Type>
+void Foam::latentGridInterpolator::interpolate
+(
+    const Field<Type>& gridValues,
+    GeometricField<Type, fvPatchField, volMesh>& field,
+    const Type& lowerBound
+) const
+{
+    write(gridValues, field, &lowerBound);
 }
 
 

@@ -112,13 +112,23 @@ Foam::word Foam::surrogateChannels::fieldClass
 }
 
 
+Foam::label Foam::surrogateChannels::nChannels(const word& fieldClass) const
+{
+    return forVolFieldClass
+    (
+        fieldClass,
+        [&](auto zero) { return nChannels<decltype(zero)>(); }
+    );
+}
+
+
 Foam::wordList Foam::surrogateChannels::channelNames
 (
     const word& name,
     const word& fieldClass
 ) const
 {
-    if (fieldClass == volScalarField::typeName)
+    if (nChannels(fieldClass) == 1)
     {
         return wordList(1, name);
     }
@@ -128,47 +138,6 @@ Foam::wordList Foam::surrogateChannels::channelNames
         names[i] = name + "." + vector::componentNames[components_[i]];
     }
     return names;
-}
-
-
-void Foam::surrogateChannels::appendField
-(
-    const word& name,
-    const word& timeName,
-    std::vector<float>& array,
-    dictionary* minima
-) const
-{
-    if (fieldClass(name, timeName) == volScalarField::typeName)
-    {
-        const tmp<volScalarField> tfield = lookupOrRead<scalar>(name, timeName);
-        checkFloatRange(tfield(), timeName);
-        if (minima)
-        {
-            minima->add(name, gMin(tfield().primitiveField()));
-        }
-        appendGridValues(name, sampler_.sample(tfield())(), array);
-    }
-    else
-    {
-        const tmp<volVectorField> tfield = lookupOrRead<vector>(name, timeName);
-        checkFloatRange(tfield(), timeName);
-        appendGridValues(name, sampler_.sample(tfield())(), array);
-    }
-}
-
-
-const Foam::latentGridInterpolator&
-Foam::surrogateChannels::interpolator() const
-{
-    if (!interpolatorPtr_.valid())
-    {
-        interpolatorPtr_.reset
-        (
-            new latentGridInterpolator(mesh_, grid_, sampler_.mask()())
-        );
-    }
-    return interpolatorPtr_();
 }
 
 
@@ -239,66 +208,6 @@ std::vector<int64_t> Foam::surrogateChannels::gridShape() const
 {
     const labelList shape(grid_.shape());
     return std::vector<int64_t>(shape.begin(), shape.end());
-}
-
-
-void Foam::surrogateChannels::appendInputs
-(
-    const word& timeName,
-    std::vector<float>& x
-) const
-{
-    const label nPoints = grid_.nPoints();
-    for (const word& input : inputs_)
-    {
-        if (input == maskName)
-        {
-            appendGridValues(input, sampler_.mask()(), x);
-        }
-        else if (input == wallDistanceName)
-        {
-            appendGridValues(input, sampler_.signedWallDistance()(), x);
-        }
-        else
-        {
-            appendField(input, timeName, x);
-        }
-    }
-    for (const caseParameter& parameter : parameters_)
-    {
-        // The case directory (not processorN: parameter files are global)
-        const scalar value = parameter.value(mesh_.time().globalPath());
-        x.insert(x.end(), nPoints, float(value));
-    }
-}
-
-
-Foam::dictionary Foam::surrogateChannels::appendOutputs
-(
-    const word& timeName,
-    std::vector<float>& y
-) const
-{
-    dictionary minima;
-    for (const word& output : outputs_)
-    {
-        if (fieldClass(output, timeName) != outputType(output))
-        {
-            FatalErrorInFunction
-                << "Case " << mesh_.time().path() << ": field " << output
-                << " in time " << timeName << " is not a "
-                << outputType(output) << " as in the other cases"
-                << exit(FatalError);
-        }
-        appendField(output, timeName, y, &minima);
-    }
-    return minima;
-}
-
-
-Foam::label Foam::surrogateChannels::nCellsOutsideGrid() const
-{
-    return interpolator().nCellsOutsideBox();
 }
 
 

@@ -14,8 +14,8 @@
 #include "surrogateModel.H"
 #include "surrogateSetup.H"
 #include "Pstream.H"
+#include "clockTime.H"
 
-#include <chrono>
 #include <fenv.h>
 #include <thread>
 
@@ -262,16 +262,12 @@ std::vector<float> Foam::surrogateModel::predict
 ) const
 {
     // Inputs: every processor holds the whole grid after sampling
-    const auto start = std::chrono::steady_clock::now();
+    const clockTime samplingTime;
     std::vector<float> x;
     channels_->appendInputs(timeName, x);
     if (samplingSeconds)
     {
-        *samplingSeconds =
-            std::chrono::duration<double>
-            (
-                std::chrono::steady_clock::now() - start
-            ).count();
+        *samplingSeconds = samplingTime.elapsedTime();
     }
 
     // The master runs the network; its failure is raised on every

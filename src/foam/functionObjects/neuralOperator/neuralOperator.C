@@ -189,14 +189,11 @@ void Foam::functionObjects::neuralOperator::predict()
 
     for (const word& name : fields_)
     {
-        if (model_->channels().outputType(name) == volScalarField::typeName)
-        {
-            storeSurrogate<scalar>(name);
-        }
-        else
-        {
-            storeSurrogate<vector>(name);
-        }
+        forVolFieldClass
+        (
+            model_->channels().outputType(name),
+            [&](auto zero) { storeSurrogate<decltype(zero)>(name); }
+        );
     }
 }
 
@@ -208,10 +205,11 @@ void Foam::functionObjects::neuralOperator::initialiseFields()
     DynamicList<word> done;
     for (const word& name : fields_)
     {
-        const bool set =
-            model_->channels().outputType(name) == volScalarField::typeName
-          ? initialise<scalar>(name)
-          : initialise<vector>(name);
+        const bool set = forVolFieldClass
+        (
+            model_->channels().outputType(name),
+            [&](auto zero) { return initialise<decltype(zero)>(name); }
+        );
         if (set)
         {
             done.append(name);
@@ -427,11 +425,11 @@ bool Foam::functionObjects::neuralOperator::execute()
         scalarList errors(fields_.size(), scalar(-1));
         forAll(fields_, i)
         {
-            errors[i] =
-                model_->channels().outputType(fields_[i])
-             == volScalarField::typeName
-              ? compare<scalar>(fields_[i])
-              : compare<vector>(fields_[i]);
+            errors[i] = forVolFieldClass
+            (
+                model_->channels().outputType(fields_[i]),
+                [&](auto zero) { return compare<decltype(zero)>(fields_[i]); }
+            );
         }
 
         Log << type() << " " << name() << " relative L2:";

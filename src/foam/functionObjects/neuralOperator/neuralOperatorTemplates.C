@@ -85,10 +85,7 @@ Foam::scalar Foam::functionObjects::neuralOperator::compare(const word& name)
     errorPtr->primitiveFieldRef() =
         solverPtr->primitiveField() - surrogatePtr->primitiveField();
 
-    const scalarField& V = mesh_.V();
-    const scalar error = gSum(V*magSqr(errorPtr->primitiveField()));
-    const scalar norm = gSum(V*magSqr(solverPtr->primitiveField()));
-    return Foam::sqrt(error/max(norm, VSMALL));
+    return relativeL2(surrogatePtr->primitiveField(), *solverPtr);
 }
 
 
