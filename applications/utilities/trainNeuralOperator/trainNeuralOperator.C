@@ -227,10 +227,10 @@ SourceFiles
 #include "Time.H"
 #include "IOdictionary.H"
 #include "OSspecific.H"
-#include "sigFpe.H"
 #include "Pstream.H"
 
 #include "readTrainingJob.H"
+#include "floatingPointTraps.H"
 
 #include <chrono>
 #include <stdexcept>
@@ -271,17 +271,12 @@ int main(int argc, char *argv[])
         << ")" << nl << endl;
     loadTrainingData(data(), dict, job);
 
-    // torch kernels may raise SIGFPE on legitimate inputs
-    const bool trapFpe = sigFpe::active();
-    if (trapFpe)
-    {
-        sigFpe::unset(true);
-    }
-
     const auto start = std::chrono::steady_clock::now();
 
     try
     {
+        // torch kernels may raise SIGFPE on legitimate inputs
+        const floatingPointTrapsOff noTraps;
         nop::runTrainingJob
         (
             job,
@@ -330,11 +325,6 @@ int main(int argc, char *argv[])
         (
             std::chrono::steady_clock::now() - start
         ).count();
-
-    if (trapFpe)
-    {
-        sigFpe::set(true);
-    }
 
     Info<< nl << "Training job time = " << seconds << " s" << nl << endl;
 

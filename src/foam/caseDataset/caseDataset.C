@@ -290,6 +290,56 @@ std::string dictText(const dictionary& dict)
     return os.str();
 }
 
+
+//- The cached arrays of a case and their meta, when the cache is of this
+//- key and its arrays fit their description; a damaged cache is warned
+//- about (and the case resampled)
+bool readCachedCase
+(
+    const fileName& cacheFile,
+    const std::string& key,
+    const fileName& caseDir,
+    cachedCase& sampled,
+    dictionary& meta
+)
+{
+    std::string damaged;
+    bool fromCache = readCache(cacheFile, key, sampled, damaged);
+    if (fromCache)
+    {
+        // The arrays must be what the meta says, or they are not used
+        fromCache = readMeta(sampled.meta, meta);
+        if (fromCache)
+        {
+            int64_t points = 1;
+            for (const label n : meta.get<labelList>("grid"))
+            {
+                points *= n;
+            }
+            fromCache =
+                points > 0
+             && int64_t(sampled.inputs.size())
+             == points*meta.get<wordList>("inputChannels").size()
+             && int64_t(sampled.outputs.size())
+             == points*meta.get<wordList>("outputChannels").size();
+        }
+        if (!fromCache)
+        {
+            damaged = "its arrays do not fit its description";
+        }
+    }
+    if (!damaged.empty())
+    {
+        WarningInFunction
+            << "Sample cache " << cacheFile << " is damaged ("
+            << damaged.c_str() << "): sampling case " << caseDir
+            << " again" << endl;
+        sampled = cachedCase();
+    }
+
+    return fromCache;
+}
+
 } // namespace
 
 
@@ -392,11 +442,13 @@ Foam::fileNameList Foam::caseDataset::findCases
 }
 
 
-void Foam::caseDataset::appendCase
+void Foam::caseDataset::selectTimes
 (
     const fileName& caseDir,
-    nop::ArraySamples& samples
-)
+    instant& first,
+    word& inputTime,
+    word& outputTime
+) const
 {
     // Times: inputs at the first, outputs at latestTime or the given one
     DynamicList<instant> times;
@@ -413,8 +465,9 @@ void Foam::caseDataset::appendCase
             << "Case " << caseDir << " has no time directory"
             << exit(FatalIOError);
     }
-    const word inputTime(times.first().name());
-    word outputTime(times.last().name());
+    first = times.first();
+    inputTime = times.first().name();
+    outputTime = times.last().name();
 
     const entry* timeEntry = dict_.findEntry("time", keyType::LITERAL);
     if (timeEntry)
@@ -461,6 +514,16 @@ void Foam::caseDataset::appendCase
             << exit(FatalIOError);
     }
 
+}
+
+
+std::string Foam::caseDataset::cacheKey
+(
+    const fileName& caseDir,
+    const word& inputTime,
+    const word& outputTime
+) const
+{
     // Cache key: the set-up, the times and every file the arrays come from
     List<fileName> sources
     ({
@@ -478,109 +541,83 @@ void Foam::caseDataset::appendCase
     given.remove("outputFloors");
     given.remove("parameterRanges");
     given.remove("trainedBox");
-    const std::string key =
+    return
         dictText(given) + "\ninputs at " + inputTime + ", outputs at "
       + outputTime + "\n" + fileStamps(sources);
 
-    string name(caseDir.relative(root_));
-    name.replaceAll("/", "_");
-    const fileName cacheFile =
-        cacheDir_.empty() ? fileName() : cacheDir_/(name + ".samples");
+}
 
-    cachedCase sampled;
-    dictionary meta;
-    const auto start = std::chrono::steady_clock::now();
-    std::string damaged;
-    bool fromCache =
-        !cacheFile.empty() && readCache(cacheFile, key, sampled, damaged);
-    if (fromCache)
-    {
-        // The arrays must be what the meta says, or they are not used
-        fromCache = readMeta(sampled.meta, meta);
-        if (fromCache)
-        {
-            int64_t points = 1;
-            for (const label n : meta.get<labelList>("grid"))
-            {
-                points *= n;
-            }
-            fromCache =
-                points > 0
-             && int64_t(sampled.inputs.size())
-             == points*meta.get<wordList>("inputChannels").size()
-             && int64_t(sampled.outputs.size())
-             == points*meta.get<wordList>("outputChannels").size();
-        }
-        if (!fromCache)
-        {
-            damaged = "its arrays do not fit its description";
-        }
-    }
-    if (!damaged.empty())
-    {
-        WarningInFunction
-            << "Sample cache " << cacheFile << " is damaged ("
-            << damaged.c_str() << "): sampling case " << caseDir
-            << " again" << endl;
-        sampled = cachedCase();
-    }
 
-    if (!fromCache)
-    {
-        Time caseTime(caseDir.path(), caseDir.name(), "system", "constant", false, false);
-        caseTime.setTime(times.first(), 0);
-        fvMesh mesh
+void Foam::caseDataset::sampleCase
+(
+    const fileName& caseDir,
+    const instant& first,
+    const word& inputTime,
+    const word& outputTime,
+    dictionary& meta,
+    std::vector<float>& inputs,
+    std::vector<float>& outputs
+)
+{
+    Time caseTime(caseDir.path(), caseDir.name(), "system", "constant", false, false);
+    caseTime.setTime(first, 0);
+    fvMesh mesh
+    (
+        IOobject
         (
-            IOobject
-            (
-                polyMesh::defaultRegion,
-                caseTime.timeName(),
-                caseTime,
-                IOobject::MUST_READ
-            )
-        );
+            polyMesh::defaultRegion,
+            caseTime.timeName(),
+            caseTime,
+            IOobject::MUST_READ
+        )
+    );
 
-        // Before the grid, whose resolution would be blamed otherwise
-        if (nSolutionD_ < 0)
-        {
-            nSolutionD_ = mesh.nSolutionD();
-        }
-        else if (mesh.nSolutionD() != nSolutionD_)
-        {
-            FatalIOErrorInFunction(dict_)
-                << "Case " << caseDir << " is " << mesh.nSolutionD()
-                << "D, the cases before it are " << nSolutionD_ << "D: all"
-                << " cases of a surrogate have the same solved directions"
-                << exit(FatalIOError);
-        }
-
-        surrogateChannels channels(mesh, spec_);
-        if (!spec_.found("outputTypes"))
-        {
-            channels.readOutputTypes(outputTime);
-        }
-
-        meta.clear();
-        meta.add("inputChannels", channels.inputChannelNames(inputTime));
-        meta.add("outputChannels", channels.outputChannelNames());
-        meta.add("outputTypes", channels.spec().subDict("outputTypes"));
-        meta.add("grid", labelList(channels.grid().shape()));
-        meta.add("bounds", channels.grid().bounds());
-
-        channels.appendInputs(inputTime, sampled.inputs);
-        meta.add
-        (
-            "outputMinima",
-            channels.appendOutputs(outputTime, sampled.outputs)
-        );
-        sampled.meta = dictText(meta);
-
-        if (!cacheFile.empty())
-        {
-            writeCache(cacheFile, key, sampled);
-        }
+    // Before the grid, whose resolution would be blamed otherwise
+    if (nSolutionD_ < 0)
+    {
+        nSolutionD_ = mesh.nSolutionD();
+    }
+    else if (mesh.nSolutionD() != nSolutionD_)
+    {
+        FatalIOErrorInFunction(dict_)
+            << "Case " << caseDir << " is " << mesh.nSolutionD()
+            << "D, the cases before it are " << nSolutionD_ << "D: all"
+            << " cases of a surrogate have the same solved directions"
+            << exit(FatalIOError);
     }
 
+    surrogateChannels channels(mesh, spec_);
+    if (!spec_.found("outputTypes"))
+    {
+        channels.readOutputTypes(outputTime);
+    }
+
+    meta.clear();
+    meta.add("inputChannels", channels.inputChannelNames(inputTime));
+    meta.add("outputChannels", channels.outputChannelNames());
+    meta.add("outputTypes", channels.spec().subDict("outputTypes"));
+    meta.add("grid", labelList(channels.grid().shape()));
+    meta.add("bounds", channels.grid().bounds());
+
+    channels.appendInputs(inputTime, inputs);
+    meta.add
+    (
+        "outputMinima",
+        channels.appendOutputs(outputTime, outputs)
+    );
+
+}
+
+
+void Foam::caseDataset::mergeCase
+(
+    const fileName& caseDir,
+    const dictionary& meta,
+    const std::vector<float>& inputs,
+    const std::vector<float>& outputs,
+    nop::ArraySamples& samples
+)
+{
     trainedBox_.add(meta.get<boundBox>("bounds"));
     const wordList inputChannels(meta.get<wordList>("inputChannels"));
     if (outputChannels_.empty())
@@ -643,11 +680,51 @@ void Foam::caseDataset::appendCase
     {
         points *= n;
     }
-    samples.inChannels = label(sampled.inputs.size())/points;
-    samples.outChannels = label(sampled.outputs.size())/points;
-    samples.inputs.insert(samples.inputs.end(), sampled.inputs.begin(), sampled.inputs.end());
-    samples.outputs.insert(samples.outputs.end(), sampled.outputs.begin(), sampled.outputs.end());
+    samples.inChannels = label(inputs.size())/points;
+    samples.outChannels = label(outputs.size())/points;
+    samples.inputs.insert(samples.inputs.end(), inputs.begin(), inputs.end());
+    samples.outputs.insert(samples.outputs.end(), outputs.begin(), outputs.end());
     ++samples.samples;
+}
+
+
+void Foam::caseDataset::appendCase
+(
+    const fileName& caseDir,
+    nop::ArraySamples& samples
+)
+{
+    instant first;
+    word inputTime;
+    word outputTime;
+    selectTimes(caseDir, first, inputTime, outputTime);
+
+    const std::string key(cacheKey(caseDir, inputTime, outputTime));
+    string name(caseDir.relative(root_));
+    name.replaceAll("/", "_");
+    const fileName cacheFile =
+        cacheDir_.empty() ? fileName() : cacheDir_/(name + ".samples");
+
+    cachedCase sampled;
+    dictionary meta;
+    const auto start = std::chrono::steady_clock::now();
+    const bool fromCache =
+        !cacheFile.empty() && readCachedCase(cacheFile, key, caseDir, sampled, meta);
+    if (!fromCache)
+    {
+        sampleCase
+        (
+            caseDir, first, inputTime, outputTime,
+            meta, sampled.inputs, sampled.outputs
+        );
+        sampled.meta = dictText(meta);
+        if (!cacheFile.empty())
+        {
+            writeCache(cacheFile, key, sampled);
+        }
+    }
+
+    mergeCase(caseDir, meta, sampled.inputs, sampled.outputs, samples);
 
     Info<< "    " << caseDir.relative(root_).c_str() << ": inputs at " << inputTime
         << ", outputs at " << outputTime

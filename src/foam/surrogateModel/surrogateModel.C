@@ -13,38 +13,16 @@
 
 #include "surrogateModel.H"
 #include "surrogateSetup.H"
+#include "floatingPointTraps.H"
 #include "Pstream.H"
 #include "clockTime.H"
 
-#include <fenv.h>
 #include <thread>
 
 // * * * * * * * * * * * * * * * Local Functions * * * * * * * * * * * * * //
 
 namespace
 {
-
-//- Floating-point traps off for the lifetime of the object, then restored
-class floatingPointTrapsOff
-{
-    int enabled_;
-
-public:
-
-    floatingPointTrapsOff()
-    :
-        enabled_(fegetexcept())
-    {
-        fedisableexcept(FE_ALL_EXCEPT);
-    }
-
-    ~floatingPointTrapsOff()
-    {
-        feclearexcept(FE_ALL_EXCEPT);
-        feenableexcept(enabled_);
-    }
-};
-
 
 //- A model whose test errors were not finite predicts nothing useful
 void warnNonFiniteTestErrors
@@ -137,7 +115,7 @@ Foam::surrogateModel::surrogateModel
     {
         try
         {
-            floatingPointTrapsOff trapsOff;
+            const Foam::floatingPointTrapsOff trapsOff;
             predictor_.reset
             (
                 new nop::SurrogatePredictor(modelFile_, device, threads)
@@ -279,7 +257,7 @@ std::vector<float> Foam::surrogateModel::predict
         std::vector<float> y;
         try
         {
-            floatingPointTrapsOff trapsOff;
+            const Foam::floatingPointTrapsOff trapsOff;
             y = predictor_->predict(x, channels_->gridShape(), precision_);
         }
         catch (const std::exception& e)

@@ -3,6 +3,7 @@
 #include "nop/models/ModelFile.hpp"
 #include "nop/precision/Precision.hpp"
 #include "nop/runtime/Device.hpp"
+#include "nop/runtime/WithoutBacktrace.hpp"
 
 #include <torch/torch.h>
 
@@ -27,24 +28,6 @@ struct SurrogatePredictor::Impl
 };
 
 
-namespace
-{
-
-// LibTorch's own checks as plain runtime errors, without the C++ backtrace.
-template<class Function>
-auto withoutBacktrace(Function&& function)
-{
-    try
-    {
-        return function();
-    }
-    catch (const c10::Error& e)
-    {
-        throw std::runtime_error(e.what_without_backtrace());
-    }
-}
-
-} // namespace
 
 
 SurrogatePredictor::SurrogatePredictor

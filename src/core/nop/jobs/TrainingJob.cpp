@@ -7,6 +7,7 @@
 #include "nop/options/OptionsJson.hpp"
 #include "nop/runtime/Device.hpp"
 #include "nop/runtime/Elapsed.hpp"
+#include "nop/runtime/WithoutBacktrace.hpp"
 #include "nop/runtime/PeakMemory.hpp"
 #include "nop/training/Checkpoint.hpp"
 #include "nop/training/StopRequest.hpp"
@@ -483,15 +484,7 @@ std::string runTrainingJob
     const std::function<void(const std::string&)>& log
 )
 {
-    try
-    {
-        return train(job, log);
-    }
-    catch (const c10::Error& e)
-    {
-        // LibTorch's own checks: the message without its C++ backtrace.
-        throw std::runtime_error(e.what_without_backtrace());
-    }
+    return withoutBacktrace([&] { return train(job, log); });
 }
 
 } // namespace nop
