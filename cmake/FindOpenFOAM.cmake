@@ -15,6 +15,26 @@ library of ``src/`` with a ``lnInclude`` directory (``sampling``,
 ``fileFormats``, ``surfMesh`` ...). Without ``COMPONENTS`` the module
 looks for ``OpenFOAM``, ``meshTools`` and ``finiteVolume``.
 
+Libraries whose ``lnInclude`` is deeper than ``src/<library>``, known by
+name:
+
+``turbulenceModels``
+  ``src/TurbulenceModels/turbulenceModels`` (needs ``finiteVolume``)
+``incompressibleTurbulenceModels``
+  ``src/TurbulenceModels/incompressible`` (needs ``turbulenceModels``)
+``compressibleTurbulenceModels``
+  ``src/TurbulenceModels/compressible`` (needs ``turbulenceModels`` and
+  ``fluidThermophysicalModels``)
+``fluidThermophysicalModels``
+  ``src/thermophysicalModels/basic`` (``basicThermo.H``; needs
+  ``finiteVolume``)
+``genericPatchFields``
+  ``src/genericPatchFields`` (needs ``finiteVolume``)
+
+A component brings the components it needs, so ``COMPONENTS
+incompressibleTurbulenceModels`` also finds ``turbulenceModels``,
+``finiteVolume`` and ``meshTools``.
+
 Imported targets
 ^^^^^^^^^^^^^^^^
 
@@ -24,11 +44,16 @@ Imported targets
   definitions and flags Debian's binaries were built with:
   ``-DWM_DP -DWM_LABEL_SIZE=32 -DNoRepository -DOPENFOAM=1912
   -ftemplate-depth-100 -m64 -pthread``; links with ``--no-as-needed`` so
-  that libraries holding only run-time selection tables are kept.
+  that libraries holding only run-time selection tables are kept (each
+  library as one ``-Wl,--push-state,--no-as-needed,-l:<lib>,--pop-state``
+  item, which CMake does not de-duplicate away).
 ``OpenFOAM::<component>``
   The component's library and ``lnInclude`` directory, on top of its
   dependencies (``finiteVolume`` needs ``meshTools``; every one needs
-  ``OpenFOAM``).
+  ``OpenFOAM``). It links with ``--no-as-needed`` too: the turbulence
+  models, thermophysical models and generic patch fields are used through
+  the types they register in static initialisers, never by a symbol, and
+  would otherwise be dropped.
 
 Result variables
 ^^^^^^^^^^^^^^^^
@@ -122,11 +147,33 @@ if(NOT OpenFOAM_FIND_COMPONENTS)
         set(OpenFOAM_FIND_REQUIRED_${_c} TRUE)
     endforeach()
 endif()
-if("finiteVolume" IN_LIST OpenFOAM_FIND_COMPONENTS
-   AND NOT "meshTools" IN_LIST OpenFOAM_FIND_COMPONENTS)
-    list(APPEND OpenFOAM_FIND_COMPONENTS meshTools)
-    set(OpenFOAM_FIND_REQUIRED_meshTools ${OpenFOAM_FIND_REQUIRED_finiteVolume})
-endif()
+
+# Components each component needs (its library links them, its headers
+# include theirs); OpenFOAM itself is implied.
+set(_OpenFOAM_requires_finiteVolume meshTools)
+set(_OpenFOAM_requires_turbulenceModels finiteVolume)
+set(_OpenFOAM_requires_incompressibleTurbulenceModels turbulenceModels)
+set(_OpenFOAM_requires_compressibleTurbulenceModels
+    turbulenceModels fluidThermophysicalModels)
+set(_OpenFOAM_requires_fluidThermophysicalModels finiteVolume)
+set(_OpenFOAM_requires_genericPatchFields finiteVolume)
+
+# Add the needed components (transitively); a needed one is required when
+# the component that needs it is.
+set(_OpenFOAM_pending ${OpenFOAM_FIND_COMPONENTS})
+while(_OpenFOAM_pending)
+    list(POP_FRONT _OpenFOAM_pending _c)
+    foreach(_d IN LISTS _OpenFOAM_requires_${_c})
+        if(NOT _d IN_LIST OpenFOAM_FIND_COMPONENTS)
+            list(APPEND OpenFOAM_FIND_COMPONENTS ${_d})
+            list(APPEND _OpenFOAM_pending ${_d})
+        endif()
+        if(OpenFOAM_FIND_REQUIRED_${_c})
+            set(OpenFOAM_FIND_REQUIRED_${_d} TRUE)
+        endif()
+    endforeach()
+endwhile()
+unset(_OpenFOAM_pending)
 set(_OpenFOAM_components ${OpenFOAM_FIND_COMPONENTS})
 list(REMOVE_ITEM _OpenFOAM_components OpenFOAM)
 list(PREPEND _OpenFOAM_components OpenFOAM)
@@ -138,8 +185,17 @@ set(_OpenFOAM_marker_meshTools meshTools.H)
 set(_OpenFOAM_marker_sampling sampledSurface.H)
 set(_OpenFOAM_marker_fileFormats vtkFileWriter.H)
 set(_OpenFOAM_marker_surfMesh MeshedSurface.H)
+set(_OpenFOAM_marker_turbulenceModels turbulenceModel.H)
+set(_OpenFOAM_marker_incompressibleTurbulenceModels incompressibleTurbulenceModel.H)
+set(_OpenFOAM_marker_compressibleTurbulenceModels compressibleTurbulenceModel.H)
+set(_OpenFOAM_marker_fluidThermophysicalModels basicThermo.H)
+set(_OpenFOAM_marker_genericPatchFields genericFvPatchField.H)
 
-set(_OpenFOAM_depends_finiteVolume OpenFOAM::meshTools)
+# Folder of src/ that holds each library's lnInclude; default: <library>
+set(_OpenFOAM_dir_turbulenceModels TurbulenceModels/turbulenceModels)
+set(_OpenFOAM_dir_incompressibleTurbulenceModels TurbulenceModels/incompressible)
+set(_OpenFOAM_dir_compressibleTurbulenceModels TurbulenceModels/compressible)
+set(_OpenFOAM_dir_fluidThermophysicalModels thermophysicalModels/basic)
 
 foreach(_c IN LISTS _OpenFOAM_components)
     if(DEFINED _OpenFOAM_marker_${_c})
@@ -147,9 +203,12 @@ foreach(_c IN LISTS _OpenFOAM_components)
     else()
         set(_marker "${_c}.H")
     endif()
+    if(NOT DEFINED _OpenFOAM_dir_${_c})
+        set(_OpenFOAM_dir_${_c} "${_c}")
+    endif()
     find_path(OpenFOAM_${_c}_INCLUDE_DIR
         NAMES "${_marker}"
-        PATHS "${FOAM_HEADERS}/src/${_c}/lnInclude"
+        PATHS "${FOAM_HEADERS}/src/${_OpenFOAM_dir_${_c}}/lnInclude"
         NO_DEFAULT_PATH)
     find_library(OpenFOAM_${_c}_LIBRARY
         NAMES "${_c}"
@@ -195,7 +254,7 @@ foreach(_c IN LISTS _OpenFOAM_components)
     if(NOT _c STREQUAL "OpenFOAM" AND NOT OpenFOAM_${_c}_FOUND)
         string(APPEND _OpenFOAM_reason
             "component ${_c}: lib${_c}.so (${OpenFOAM_${_c}_LIBRARY}) or "
-            "${FOAM_HEADERS}/src/${_c}/lnInclude (${OpenFOAM_${_c}_INCLUDE_DIR}) "
+            "${FOAM_HEADERS}/src/${_OpenFOAM_dir_${_c}}/lnInclude (${OpenFOAM_${_c}_INCLUDE_DIR}) "
             "not found. ")
     endif()
 endforeach()
@@ -217,6 +276,29 @@ find_package_handle_standard_args(OpenFOAM
 
 # ---------------------------------------------------------------------------
 # Imported targets
+
+# Each library is one link item, "-Wl,--push-state,--no-as-needed,
+# -l:lib<name>.so,--pop-state": CMake drops repeats of a flag such as a bare
+# -Wl,--no-as-needed from a link line, which could leave a library behind a
+# -Wl,--as-needed of another package (LibTorch's targets end with one) and
+# let the linker drop it; and the linker's as-needed state after the item is
+# what it was before. By file name (-l:), not path: Debian's OpenFOAM
+# libraries have no SONAME, and a path would be recorded as DT_NEEDED. Their
+# folder goes to the link directories unless the linker searches it anyway.
+function(_OpenFOAM_linkLibraries target)
+    set(_names)
+    foreach(_lib IN LISTS ARGN)
+        get_filename_component(_dir "${_lib}" DIRECTORY)
+        get_filename_component(_name "${_lib}" NAME)
+        string(APPEND _names ",-l:${_name}")
+        if(NOT _dir IN_LIST CMAKE_CXX_IMPLICIT_LINK_DIRECTORIES
+           AND NOT _dir STREQUAL "/usr/lib")
+            target_link_directories(${target} INTERFACE "${_dir}")
+        endif()
+    endforeach()
+    target_link_libraries(${target} INTERFACE
+        "-Wl,--push-state,--no-as-needed${_names},--pop-state")
+endfunction()
 
 if(OpenFOAM_FOUND)
     set(OpenFOAM_INCLUDE_DIRS)
@@ -242,10 +324,9 @@ if(OpenFOAM_FOUND)
         endif()
         # --no-as-needed as wmake's LINKEXE: libraries that only register
         # run-time selectable types in static initialisers must stay.
+        _OpenFOAM_linkLibraries(OpenFOAM::OpenFOAM
+            "${OpenFOAM_OpenFOAM_LIBRARY}" "${OpenFOAM_Pstream_LIBRARY}")
         target_link_libraries(OpenFOAM::OpenFOAM INTERFACE
-            "-Wl,--no-as-needed"
-            "${OpenFOAM_OpenFOAM_LIBRARY}"
-            "${OpenFOAM_Pstream_LIBRARY}"
             ${CMAKE_DL_LIBS}
             -pthread)
     endif()
@@ -261,11 +342,12 @@ if(OpenFOAM_FOUND)
             add_library(OpenFOAM::${_c} INTERFACE IMPORTED)
             target_include_directories(OpenFOAM::${_c} INTERFACE
                 "${OpenFOAM_${_c}_INCLUDE_DIR}")
+            list(TRANSFORM _OpenFOAM_requires_${_c} PREPEND OpenFOAM::
+                OUTPUT_VARIABLE _OpenFOAM_needed)
+            _OpenFOAM_linkLibraries(OpenFOAM::${_c} "${OpenFOAM_${_c}_LIBRARY}")
             target_link_libraries(OpenFOAM::${_c} INTERFACE
-                ${_OpenFOAM_depends_${_c}}
-                OpenFOAM::OpenFOAM
-                "-Wl,--no-as-needed"
-                "${OpenFOAM_${_c}_LIBRARY}")
+                ${_OpenFOAM_needed}
+                OpenFOAM::OpenFOAM)
         endif()
         list(APPEND OpenFOAM_INCLUDE_DIRS "${OpenFOAM_${_c}_INCLUDE_DIR}")
         list(APPEND OpenFOAM_LIBRARIES "${OpenFOAM_${_c}_LIBRARY}")
