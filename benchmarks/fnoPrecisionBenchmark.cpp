@@ -43,22 +43,21 @@ struct Settings
 Settings parse(int argc, char* argv[])
 {
     Settings s;
-    std::map<std::string, int64_t*> integers =
-    {
-        {"-size", &s.size}, {"-width", &s.width}, {"-modes", &s.modes},
-        {"-layers", &s.layers}, {"-batch", &s.batch}, {"-steps", &s.steps},
-        {"-warmup", &s.warmup}, {"-repeats", &s.repeats}, {"-threads", &s.threads}
-    };
-    std::map<std::string, std::string*> words =
-        {{"-device", &s.device}, {"-precisions", &s.precisions}, {"-reducedType", &s.reducedType}};
+    std::map<std::string, int64_t*> integers = {
+        {"-size", &s.size},     {"-width", &s.width},     {"-modes", &s.modes},
+        {"-layers", &s.layers}, {"-batch", &s.batch},     {"-steps", &s.steps},
+        {"-warmup", &s.warmup}, {"-repeats", &s.repeats}, {"-threads", &s.threads}};
+    std::map<std::string, std::string*> words = {
+        {"-device", &s.device}, {"-precisions", &s.precisions}, {"-reducedType", &s.reducedType}};
     for (int i = 1; i < argc; ++i)
     {
         const std::string key = argv[i];
         if (key == "-help" || key == "--help" || i + 1 >= argc)
         {
-            std::cout << "Usage: fnoPrecisionBenchmark [-size 64] [-width 32] [-modes 16]"
-                " [-layers 4] [-batch 16] [-steps 10] [-warmup 2] [-repeats 3] [-threads 0]"
-                " [-device cpu] [-precisions full,mixed,half] [-reducedType auto]\n";
+            std::cout
+                << "Usage: fnoPrecisionBenchmark [-size 64] [-width 32] [-modes 16]"
+                   " [-layers 4] [-batch 16] [-steps 10] [-warmup 2] [-repeats 3] [-threads 0]"
+                   " [-device cpu] [-precisions full,mixed,half] [-reducedType auto]\n";
             std::exit(key == "-help" || key == "--help" ? 0 : 1);
         }
         const std::string value = argv[++i];
@@ -99,8 +98,11 @@ void synchronise(const torch::Device& device)
 Measurement measure(const Settings& s, Precision precision, const torch::Device& device)
 {
     torch::manual_seed(0);
-    FNO fno(FNOOptions(1, 1, {s.modes, s.modes}).hiddenChannels(s.width).nLayers(s.layers)
-        .stabiliser(Stabiliser::tanh).reducedType(fromString<ReducedType>(s.reducedType)));
+    FNO fno(FNOOptions(1, 1, {s.modes, s.modes})
+                .hiddenChannels(s.width)
+                .nLayers(s.layers)
+                .stabiliser(Stabiliser::tanh)
+                .reducedType(fromString<ReducedType>(s.reducedType)));
     fno->to(device);
     fno->setPrecision(precision);
     torch::optim::AdamW optimiser(fno->parameters(), torch::optim::AdamWOptions(1e-3));
@@ -131,7 +133,7 @@ Measurement measure(const Settings& s, Precision precision, const torch::Device&
     synchronise(device);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    m.samplesPerSecond = double(s.batch*s.steps)/seconds;
+    m.samplesPerSecond = double(s.batch * s.steps) / seconds;
     m.peakBytes = memory.peakBytes();
     return m;
 }
@@ -161,8 +163,7 @@ int main(int argc, char* argv[])
             modes.push_back(fromString<Precision>(word));
         }
 
-        std::printf
-        (
+        std::printf(
             "FNO training steps, 2D %lldx%lld, width %lld, %lld modes, %lld layers, batch %lld,"
             " %lld steps x %lld repeats (best), device %s, %lld thread(s), reduced type %s\n",
             (long long)s.size, (long long)s.size, (long long)s.width, (long long)s.modes,
@@ -187,15 +188,18 @@ int main(int argc, char* argv[])
         }
 
         const auto& full = best.count(Precision::full) ? best[Precision::full] : best[modes[0]];
-        std::printf("\n%-8s %12s %14s %12s %12s\n", "mode", "samples/s", "peak memory",
-            "speed/full", "memory/full");
+        std::printf(
+            "\n%-8s %12s %14s %12s %12s\n", "mode", "samples/s", "peak memory", "speed/full",
+            "memory/full"
+        );
         for (Precision p : modes)
         {
             const auto& m = best[p];
-            std::printf("%-8s %12.1f %14s %11.2fx %12.2f\n", toString(p).c_str(),
-                m.samplesPerSecond, formatBytes(m.peakBytes).c_str(),
-                m.samplesPerSecond/full.samplesPerSecond,
-                double(m.peakBytes)/double(full.peakBytes));
+            std::printf(
+                "%-8s %12.1f %14s %11.2fx %12.2f\n", toString(p).c_str(), m.samplesPerSecond,
+                formatBytes(m.peakBytes).c_str(), m.samplesPerSecond / full.samplesPerSecond,
+                double(m.peakBytes) / double(full.peakBytes)
+            );
         }
         return 0;
     }

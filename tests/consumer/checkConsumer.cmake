@@ -63,7 +63,7 @@ function(check program regex)
 endfunction()
 
 check(nopConsumer "nopConsumer: FNO forward \\[3, 2, 32\\] -> \\[3, 1, 32\\], finite yes")
-check(nopConsumerApi "nopConsumerApi: precision mixed, fnv1a d2eadf2dd717e792")
+check(nopConsumerApi "nopConsumerApi: precision mixed, epochs 3, fnv1a d2eadf2dd717e792")
 if(FOAM)
     # OpenFOAM's static initialisation reads $WM_PROJECT_DIR/etc/controlDict
     check(nopConsumerFoam "nopConsumerFoam: nop::foam linked \\(exitOnAllProcessors\\)"

@@ -17,8 +17,7 @@ int main()
     const auto x = torch::randn({3, 2, 32});
     const auto y = fno->forward(x);
 
-    std::cout << "nopConsumer: FNO forward " << x.sizes() << " -> " << y.sizes()
-              << ", finite " << (torch::isfinite(y).all().item<bool>() ? "yes" : "no")
-              << std::endl;
+    std::cout << "nopConsumer: FNO forward " << x.sizes() << " -> " << y.sizes() << ", finite "
+              << (torch::isfinite(y).all().item<bool>() ? "yes" : "no") << std::endl;
     return 0;
 }

@@ -40,19 +40,20 @@ inline std::string sharedData()
 /// Path of a shared data file, or "" when it is absent (the test skips).
 inline std::string sharedFile(const std::string& relative)
 {
-    const auto path = std::filesystem::path(sharedData())/relative;
+    const auto path = std::filesystem::path(sharedData()) / relative;
     return std::filesystem::exists(path) ? path.string() : "";
 }
 
 /// ||a - b|| / ||b|| over all entries.
 inline double relativeDifference(const torch::Tensor& a, const torch::Tensor& b)
 {
-    return ((a.to(torch::kDouble) - b.to(torch::kDouble)).norm()
-           /b.to(torch::kDouble).norm()).item<double>();
+    return ((a.to(torch::kDouble) - b.to(torch::kDouble)).norm() / b.to(torch::kDouble).norm())
+        .item<double>();
 }
 
 /// The precisions, for INSTANTIATE_TEST_SUITE_P(Precisions, ...).
-inline const std::vector<Precision> allPrecisions{Precision::full, Precision::mixed, Precision::half};
+inline const std::vector<Precision> allPrecisions{
+    Precision::full, Precision::mixed, Precision::half};
 inline const std::vector<Precision> reducedPrecisions{Precision::mixed, Precision::half};
 
 /// Test names by precision keyword: Precisions/Suite.Test/mixed.
@@ -66,12 +67,12 @@ struct TemporaryDirectory
 {
     TemporaryDirectory()
     {
-        auto base = std::filesystem::temp_directory_path()/"nopTest.XXXXXX";
+        auto base = std::filesystem::temp_directory_path() / "nopTest.XXXXXX";
         std::string pattern = base.string();
         path = ::mkdtemp(pattern.data());
     }
     ~TemporaryDirectory() { std::filesystem::remove_all(path); }
-    std::string file(const std::string& name) const { return (path/name).string(); }
+    std::string file(const std::string& name) const { return (path / name).string(); }
     std::filesystem::path path;
 };
 

@@ -2,10 +2,10 @@
 
 #include "TestSupport.hpp"
 
+#include "nop/jobs/TrainingJob.hpp"
 #include "nop/models/ModelFile.hpp"
 #include "nop/training/Checkpoint.hpp"
 #include "nop/training/StopRequest.hpp"
-#include "nop/jobs/TrainingJob.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -26,12 +26,12 @@ constexpr int64_t nx = 16, ny = 16;
 ArraySamples samples(const std::string& name, int64_t count, uint64_t seed)
 {
     torch::manual_seed(seed);
-    const auto s = torch::linspace(0, 2*M_PI, nx).view({1, 1, nx, 1});
-    const auto t = torch::linspace(0, 2*M_PI, ny).view({1, 1, 1, ny});
+    const auto s = torch::linspace(0, 2 * M_PI, nx).view({1, 1, nx, 1});
+    const auto t = torch::linspace(0, 2 * M_PI, ny).view({1, 1, 1, ny});
     const auto a = torch::randn({count, 1, 1, 1});
     const auto b = torch::randn({count, 1, 1, 1});
-    const auto x = (a*torch::sin(s)*torch::cos(t) + b*torch::cos(2*s)).contiguous();
-    const auto y = (a*torch::cos(s)*torch::cos(t) - 0.5*b*torch::sin(2*s)).contiguous();
+    const auto x = (a * torch::sin(s) * torch::cos(t) + b * torch::cos(2 * s)).contiguous();
+    const auto y = (a * torch::cos(s) * torch::cos(t) - 0.5 * b * torch::sin(2 * s)).contiguous();
 
     ArraySamples result;
     result.name = name;
@@ -56,8 +56,14 @@ TrainingJob tinyJob(const std::string& modelFile)
     job.arrays.outputNames = {"u"};
     job.application = R"({"case": "tiny"})";
     job.fno = FNOOptions(1, 1, {4, 4}).hiddenChannels(8).nLayers(2).stabiliser(Stabiliser::tanh);
-    job.training.epochs(4).batchSize(4).learningRate(1e-2).threads(1).seed(3)
-        .precision(TrainingPrecision::schedule).schedule({0.25, 0.5, 0.25}).lossScaling(LossScaling::on)
+    job.training.epochs(4)
+        .batchSize(4)
+        .learningRate(1e-2)
+        .threads(1)
+        .seed(3)
+        .precision(TrainingPrecision::schedule)
+        .schedule({0.25, 0.5, 0.25})
+        .lossScaling(LossScaling::on)
         .checkpointEvery(0);
     job.modelFile = modelFile;
     return job;
@@ -153,7 +159,8 @@ void expectSameTraining(const std::string& expectedFile, const std::string& actu
 
     const auto r = nlohmann::json::parse(readText(reportPathFor(expectedFile)));
     const auto s = nlohmann::json::parse(readText(reportPathFor(actualFile)));
-    for (const char* key : {"steps", "nonFiniteSteps", "finalTrainLoss", "testErrors", "setupFingerprint"})
+    for (const char* key :
+         {"steps", "nonFiniteSteps", "finalTrainLoss", "testErrors", "setupFingerprint"})
     {
         EXPECT_EQ(r.at(key), s.at(key)) << key;
     }
@@ -205,7 +212,7 @@ TEST(Checkpoint, EncodingRoundTrip)
 
     // A flipped byte anywhere, or a truncation, is refused with the file name.
     const std::string bytes = encodeCheckpoint(c);
-    for (size_t at : {size_t(10), bytes.size()/2, bytes.size() - 3})
+    for (size_t at : {size_t(10), bytes.size() / 2, bytes.size() - 3})
     {
         std::string bad = bytes;
         bad[at] ^= 0x10;
@@ -226,7 +233,9 @@ TEST(Checkpoint, EncodingRoundTrip)
 TEST(Checkpoint, StopSignalsRequestOnceThenKillAndHandlersComeBack)
 {
     static volatile std::sig_atomic_t previousCalls = 0;
-    struct sigaction own{}, saved{};
+    struct sigaction own
+    {
+    }, saved{};
     own.sa_handler = [](int) { previousCalls = previousCalls + 1; };
     sigemptyset(&own.sa_mask);
     ASSERT_EQ(sigaction(SIGTERM, &own, &saved), 0);
@@ -239,7 +248,8 @@ TEST(Checkpoint, StopSignalsRequestOnceThenKillAndHandlersComeBack)
         EXPECT_TRUE(stopRequested());
         EXPECT_EQ(previousCalls, 0);
         // A second SIGTERM would now kill: the default action is back.
-        struct sigaction now{};
+        struct sigaction now
+        {};
         sigaction(SIGTERM, nullptr, &now);
         EXPECT_EQ(now.sa_handler, SIG_DFL);
     }
@@ -271,12 +281,17 @@ TEST(Checkpoint, ResumedRunEqualsUninterruptedRun)
     job.training.checkpointEvery(3);
     // A real SIGTERM: runTrainingJob has its handler in place while it
     // trains, and puts the previous one back.
-    struct sigaction before{}, after{};
+    struct sigaction before
+    {
+    }, after{};
     sigaction(SIGTERM, nullptr, &before);
-    const auto first = runUntilStopped
-    (
+    const auto first = runUntilStopped(
         job,
-        [](const std::string& line) { if (line.rfind("Epoch 1/4", 0) == 0) std::raise(SIGTERM); }
+        [](const std::string& line)
+        {
+            if (line.rfind("Epoch 1/4", 0) == 0)
+                std::raise(SIGTERM);
+        }
     );
     EXPECT_TRUE(first.has("Stopped on request after 1 of 4 epochs")) << first.all();
     sigaction(SIGTERM, nullptr, &after);
@@ -284,8 +299,8 @@ TEST(Checkpoint, ResumedRunEqualsUninterruptedRun)
 
     requestStop();
     const auto second = runUntilStopped(job);
-    EXPECT_TRUE(second.has("Resuming from " + checkpointPathFor(job.modelFile) + " at epoch 2 of 4"))
-        << second.all();
+    EXPECT_TRUE(second.has("Resuming from " + checkpointPathFor(job.modelFile) + " at epoch 2 of 4")
+    ) << second.all();
     EXPECT_TRUE(second.has("after 1 of 4 epochs and 4 samples")) << second.all();
     // 5 steps so far, each good: the loss scaler and the optimiser counted
     // on from the first checkpoint.
@@ -329,13 +344,16 @@ TEST(Checkpoint, PeriodicCheckpointSurvivesAKill)
 
         auto job = tinyJob(dir.file("killed.nop"));
         job.training.optimiser(optimiser).checkpointEvery(2);
-        struct Killed {};
-        EXPECT_THROW
-        (
-            runTrainingJob
-            (
+        struct Killed
+        {};
+        EXPECT_THROW(
+            runTrainingJob(
                 job,
-                [](const std::string& line) { if (line.rfind("Epoch 3/4", 0) == 0) throw Killed(); }
+                [](const std::string& line)
+                {
+                    if (line.rfind("Epoch 3/4", 0) == 0)
+                        throw Killed();
+                }
             ),
             Killed
         );
@@ -344,8 +362,9 @@ TEST(Checkpoint, PeriodicCheckpointSurvivesAKill)
 
         Log log;
         runTrainingJob(job, log.callback());
-        EXPECT_TRUE(log.has("Resuming from " + checkpointPathFor(job.modelFile) + " at epoch 3 of 4"))
-            << log.all();
+        EXPECT_TRUE(
+            log.has("Resuming from " + checkpointPathFor(job.modelFile) + " at epoch 3 of 4")
+        ) << log.all();
         EXPECT_FALSE(std::filesystem::exists(checkpointPathFor(job.modelFile)));
         expectSameTraining(reference.modelFile, job.modelFile);
     }
@@ -358,12 +377,10 @@ TEST(Checkpoint, OtherSetUpIsNotResumed)
     clearStopRequest();
     const auto modelFile = dir.file("model.nop");
 
-    const auto changes = std::vector<std::function<void(TrainingJob&)>>
-    {
+    const auto changes = std::vector<std::function<void(TrainingJob&)>>{
         [](TrainingJob& j) { j.training.learningRate(2e-2); },
         [](TrainingJob& j) { j.arrays.train.inputs[17] += 1e-3f; },
-        [](TrainingJob& j) { j.application = R"({"case": "other"})"; }
-    };
+        [](TrainingJob& j) { j.application = R"({"case": "other"})"; }};
     for (const auto& change : changes)
     {
         std::filesystem::remove(modelFile);
@@ -374,8 +391,10 @@ TEST(Checkpoint, OtherSetUpIsNotResumed)
         change(job);
         Log log;
         runTrainingJob(job, log.callback());
-        EXPECT_TRUE(log.has("Ignoring checkpoint " + checkpointPathFor(modelFile)
-            + ": it was written for another set-up")) << log.all();
+        EXPECT_TRUE(log.has(
+            "Ignoring checkpoint " + checkpointPathFor(modelFile)
+            + ": it was written for another set-up"
+        )) << log.all();
         EXPECT_FALSE(log.has("Resuming")) << log.all();
         EXPECT_TRUE(log.has("Epoch 1/4")) << log.all();
         EXPECT_FALSE(std::filesystem::exists(checkpointPathFor(modelFile)));
@@ -398,13 +417,15 @@ TEST(Checkpoint, CorruptCheckpointIsIgnored)
     runUntilStopped(job);
     const std::string bytes = readText(file);
 
-    const std::vector<std::string> corrupt
-    {
-        bytes.substr(0, bytes.size()/2),
-        [&] { auto b = bytes; b[b.size() - 100] ^= 1; return b; }(),
-        "not a checkpoint at all",
-        ""
-    };
+    const std::vector<std::string> corrupt{
+        bytes.substr(0, bytes.size() / 2),
+        [&]
+        {
+            auto b = bytes;
+            b[b.size() - 100] ^= 1;
+            return b;
+        }(),
+        "not a checkpoint at all", ""};
     for (const auto& content : corrupt)
     {
         {
@@ -457,11 +478,20 @@ TEST(Checkpoint, NonFiniteTestErrorsWriteNoModel)
         }
         catch (const std::runtime_error& e)
         {
-            EXPECT_NE(std::string(e.what()).find("checkpoint " + checkpointPathFor(job.modelFile)
-                + " is kept"), std::string::npos) << e.what();
+            EXPECT_NE(
+                std::string(e.what()).find(
+                    "checkpoint " + checkpointPathFor(job.modelFile) + " is kept"
+                ),
+                std::string::npos
+            ) << e.what();
         }
-        EXPECT_EQ(log.has("Resuming from " + checkpointPathFor(job.modelFile)
-            + " at epoch 1 of 1 (training complete)"), run == 1) << log.all();
+        EXPECT_EQ(
+            log.has(
+                "Resuming from " + checkpointPathFor(job.modelFile)
+                + " at epoch 1 of 1 (training complete)"
+            ),
+            run == 1
+        ) << log.all();
         EXPECT_FALSE(std::filesystem::exists(job.modelFile));
     }
 }

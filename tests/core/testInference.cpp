@@ -5,8 +5,8 @@
 
 #include "nop/data/ArrayDataset.hpp"
 #include "nop/inference/SurrogatePredictor.hpp"
-#include "nop/models/ModelFile.hpp"
 #include "nop/jobs/TrainingJob.hpp"
+#include "nop/models/ModelFile.hpp"
 
 #include <gtest/gtest.h>
 
@@ -34,7 +34,7 @@ ArraySamples maskedSamples(const std::string& name, int64_t samples, double shif
     s.grid = {nx, ny};
     for (int64_t n = 0; n < samples; ++n)
     {
-        const double a = 1 + shift + 0.1*double(n);
+        const double a = 1 + shift + 0.1 * double(n);
         std::vector<float> mask, param, out;
         for (int64_t i = 0; i < nx; ++i)
         {
@@ -43,7 +43,7 @@ ArraySamples maskedSamples(const std::string& name, int64_t samples, double shif
                 const bool inside = !(i > 8 && j > 5);
                 mask.push_back(inside);
                 param.push_back(float(a));
-                out.push_back(inside ? float(a*std::sin(0.5*i)*std::cos(0.4*j)) : 0.f);
+                out.push_back(inside ? float(a * std::sin(0.5 * i) * std::cos(0.4 * j)) : 0.f);
             }
         }
         s.inputs.insert(s.inputs.end(), mask.begin(), mask.end());
@@ -119,10 +119,10 @@ TEST(ArrayData, NothingLearntWritesNoModel)
     // The mask holds no fluid point: every step's gradient is non-finite
     test::TemporaryDirectory dir;
     auto job = maskedJob(dir.file("empty.nop"));
-    const size_t points = size_t(nx*ny);
+    const size_t points = size_t(nx * ny);
     for (int64_t s = 0; s < job.arrays.train.samples; ++s)
     {
-        std::fill_n(job.arrays.train.inputs.begin() + s*2*points, points, 0.f);
+        std::fill_n(job.arrays.train.inputs.begin() + s * 2 * points, points, 0.f);
     }
     try
     {
@@ -152,16 +152,17 @@ TEST(SurrogatePredictor, MatchesTheSurrogateAndIsZeroOutsideTheMask)
 
     const ArraySamples sample = maskedSamples("one", 1, 0.3);
     const auto y = predictor.predict(sample.inputs, sample.grid);
-    ASSERT_EQ(int64_t(y.size()), nx*ny);
+    ASSERT_EQ(int64_t(y.size()), nx * ny);
 
     // The same numbers as the torch-side Surrogate on the same input
     Surrogate surrogate = loadModelFile(modelFile);
     const auto x = torch::tensor(sample.inputs).view({1, 2, nx, ny});
     const auto reference = surrogate.predict(x).flatten();
     double maxDifference = 0, outside = 0;
-    for (int64_t k = 0; k < nx*ny; ++k)
+    for (int64_t k = 0; k < nx * ny; ++k)
     {
-        maxDifference = std::max(maxDifference, std::abs(double(y[k]) - reference[k].item<double>()));
+        maxDifference =
+            std::max(maxDifference, std::abs(double(y[k]) - reference[k].item<double>()));
         if (sample.inputs[k] == 0)
         {
             outside = std::max(outside, std::abs(double(y[k])));
@@ -175,7 +176,8 @@ TEST(SurrogatePredictor, MatchesTheSurrogateAndIsZeroOutsideTheMask)
 // Reduced precisions stay close to full (bfloat16 keeps 8 bits: about 4e-3
 // relative per value): a prediction scaled or shifted by a bug in the
 // reduced path is far outside; and they are reduced, not full's numbers.
-class SurrogatePredictorPrecision : public ::testing::TestWithParam<Precision> {};
+class SurrogatePredictorPrecision : public ::testing::TestWithParam<Precision>
+{};
 
 TEST_P(SurrogatePredictorPrecision, StaysCloseToFullOnTheReducedPath)
 {
@@ -199,10 +201,10 @@ TEST_P(SurrogatePredictorPrecision, StaysCloseToFullOnTheReducedPath)
             outside = std::max(outside, std::abs(double(yReduced[k])));
         }
     }
-    const double relative = std::sqrt(difference/norm);
+    const double relative = std::sqrt(difference / norm);
     std::cout << precision << " against full: relative L2 " << relative << std::endl;
     EXPECT_GT(norm, 0);
-    EXPECT_LT(relative, 0.02);                                     // observed 2.4e-3
+    EXPECT_LT(relative, 0.02); // observed 2.4e-3
     EXPECT_GT(relative, 1e-5) << "the reduced path was not taken";
     EXPECT_EQ(outside, 0.0);
 
@@ -210,7 +212,12 @@ TEST_P(SurrogatePredictorPrecision, StaysCloseToFullOnTheReducedPath)
     EXPECT_EQ(predictor.predict(sample.inputs, sample.grid), y);
 }
 
-INSTANTIATE_TEST_SUITE_P(Precisions, SurrogatePredictorPrecision, ::testing::ValuesIn(test::reducedPrecisions), test::precisionName);
+INSTANTIATE_TEST_SUITE_P(
+    Precisions,
+    SurrogatePredictorPrecision,
+    ::testing::ValuesIn(test::reducedPrecisions),
+    test::precisionName
+);
 
 
 TEST(SurrogatePredictor, InputsThatDoNotFitAreNamed)

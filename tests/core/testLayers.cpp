@@ -26,7 +26,7 @@ namespace
 
 double gelu(double x)
 {
-    return 0.5*x*(1 + std::erf(x/std::sqrt(2.0)));
+    return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
 }
 
 
@@ -43,7 +43,7 @@ std::vector<double> linear(const torch::nn::LinearImpl& layer, const std::vector
         double sum = ba[o];
         for (int64_t i = 0; i < w.size(1); ++i)
         {
-            sum += wa[o][i]*x[size_t(i)];
+            sum += wa[o][i] * x[size_t(i)];
         }
         y[size_t(o)] = sum;
     }
@@ -111,7 +111,7 @@ TEST(ChannelMLP, IsAPerPointLinearGeluLinear)
     {
         ChannelMLP mlp(ChannelMLPOptions(3, 4, 6).nLayers(nLayers));
         ASSERT_EQ(int64_t(mlp->layers->size()), nLayers);
-        const auto x = torch::randn({2, 5, 3, 3});   // (batch, d1, d2, in)
+        const auto x = torch::randn({2, 5, 3, 3}); // (batch, d1, d2, in)
         torch::NoGradGuard noGrad;
         const auto y = mlp->forward(x);
         ASSERT_EQ(y.sizes(), (std::vector<int64_t>{2, 5, 3, 4}));
@@ -123,9 +123,7 @@ TEST(ChannelMLP, IsAPerPointLinearGeluLinear)
     // Widths as the options say: in -> hidden -> hidden -> out
     ChannelMLP mlp(ChannelMLPOptions(3, 4, 6).nLayers(3));
     const auto shape = [&](size_t l)
-    {
-        return mlp->layers[l]->as<torch::nn::LinearImpl>()->weight.sizes().vec();
-    };
+    { return mlp->layers[l]->as<torch::nn::LinearImpl>()->weight.sizes().vec(); };
     EXPECT_EQ(shape(0), (std::vector<int64_t>{6, 3}));
     EXPECT_EQ(shape(1), (std::vector<int64_t>{6, 6}));
     EXPECT_EQ(shape(2), (std::vector<int64_t>{4, 6}));
@@ -182,7 +180,7 @@ TEST(SoftGating, ScalesEachChannelByItsWeight)
             for (int64_t j = 0; j < 5; ++j)
                 for (int64_t c = 0; c < 3; ++c)
                 {
-                    EXPECT_EQ(ya[b][i][j][c], xa[b][i][j][c]*w[c]) << b << i << j << c;
+                    EXPECT_EQ(ya[b][i][j][c], xa[b][i][j][c] * w[c]) << b << i << j << c;
                 }
 
     // A learned parameter: the gradient of sum(y) is the sum of x per channel
@@ -205,8 +203,8 @@ TEST(GridEmbedding, AppendsCoordinatesInZeroToOnePerDimension)
         for (int64_t i = 0; i < 4; ++i)
             for (int64_t j = 0; j < 3; ++j)
             {
-                EXPECT_FLOAT_EQ(ya[b][i][j][2], float(i)/4.0f) << i << " " << j;
-                EXPECT_FLOAT_EQ(ya[b][i][j][3], float(j)/3.0f) << i << " " << j;
+                EXPECT_FLOAT_EQ(ya[b][i][j][2], float(i) / 4.0f) << i << " " << j;
+                EXPECT_FLOAT_EQ(ya[b][i][j][3], float(j) / 3.0f) << i << " " << j;
             }
     EXPECT_EQ(y.narrow(-1, 2, 2).min().item<float>(), 0.0f);
     EXPECT_LT(y.narrow(-1, 2, 2).max().item<float>(), 1.0f);
@@ -214,8 +212,9 @@ TEST(GridEmbedding, AppendsCoordinatesInZeroToOnePerDimension)
     // 1D and 3D: coordinate d of point i is i/n_d
     const auto y1 = appendGridCoordinates(torch::zeros({1, 5, 1}), 1);
     ASSERT_EQ(y1.sizes(), (std::vector<int64_t>{1, 5, 2}));
-    EXPECT_TRUE(torch::allclose(y1.select(-1, 1).flatten(),
-        torch::tensor({0.0f, 0.2f, 0.4f, 0.6f, 0.8f})));
+    EXPECT_TRUE(
+        torch::allclose(y1.select(-1, 1).flatten(), torch::tensor({0.0f, 0.2f, 0.4f, 0.6f, 0.8f}))
+    );
 
     const auto y3 = appendGridCoordinates(torch::zeros({1, 2, 3, 4, 1}), 3);
     ASSERT_EQ(y3.sizes(), (std::vector<int64_t>{1, 2, 3, 4, 4}));
@@ -224,9 +223,9 @@ TEST(GridEmbedding, AppendsCoordinatesInZeroToOnePerDimension)
         for (int64_t j = 0; j < 3; ++j)
             for (int64_t k = 0; k < 4; ++k)
             {
-                EXPECT_FLOAT_EQ(a3[0][i][j][k][1], float(i)/2.0f);
-                EXPECT_FLOAT_EQ(a3[0][i][j][k][2], float(j)/3.0f);
-                EXPECT_FLOAT_EQ(a3[0][i][j][k][3], float(k)/4.0f);
+                EXPECT_FLOAT_EQ(a3[0][i][j][k][1], float(i) / 2.0f);
+                EXPECT_FLOAT_EQ(a3[0][i][j][k][2], float(j) / 3.0f);
+                EXPECT_FLOAT_EQ(a3[0][i][j][k][3], float(k) / 4.0f);
             }
 
     EXPECT_THROW(appendGridCoordinates(torch::zeros({1, 5, 1}), 2), c10::Error);
@@ -237,7 +236,7 @@ TEST(GridEmbedding, AppendsCoordinatesInZeroToOnePerDimension)
 
 TEST(DomainPadding, PadsEachDimensionAtItsEndWithZerosAndUnpadsToTheInput)
 {
-    const auto x = torch::randn({2, 5, 7, 3}) + 10;   // no zero inside
+    const auto x = torch::randn({2, 5, 7, 3}) + 10; // no zero inside
     // round(0.25*5) = 1, round(0.25*7) = 2 points at the end of each
     // spatial dimension; batch and channels untouched
     const auto padded = padDomain(x, 0.25);
@@ -245,7 +244,9 @@ TEST(DomainPadding, PadsEachDimensionAtItsEndWithZerosAndUnpadsToTheInput)
     using torch::indexing::Slice;
     EXPECT_TRUE(torch::equal(padded.index({Slice(), Slice(0, 5), Slice(0, 7)}), x));
     EXPECT_TRUE(torch::equal(padded.index({Slice(), Slice(5, 6)}), torch::zeros({2, 1, 9, 3})));
-    EXPECT_TRUE(torch::equal(padded.index({Slice(), Slice(), Slice(7, 9)}), torch::zeros({2, 6, 2, 3})));
+    EXPECT_TRUE(
+        torch::equal(padded.index({Slice(), Slice(), Slice(7, 9)}), torch::zeros({2, 6, 2, 3}))
+    );
     EXPECT_EQ((padded != 0).sum().item<int64_t>(), x.numel());
 
     const auto back = unpadDomain(padded, {5, 7});
@@ -293,7 +294,7 @@ TEST(FNOBlocks, StabiliserActsOnTheSpectralPathOnly)
     FNOBlocks plain(FNOBlocksOptions(4, {4, 4}, 1).stabiliser(Stabiliser::none));
     copyParameters(*stabilised, *plain);
     torch::NoGradGuard noGrad;
-    const auto x = 3*torch::randn({2, 8, 8, 4});   // tanh far from the identity here
+    const auto x = 3 * torch::randn({2, 8, 8, 4}); // tanh far from the identity here
 
     const auto y = stabilised->forward(x);
     const auto tanhEverywhere = plain->forward(torch::tanh(x));
@@ -306,9 +307,8 @@ TEST(FNOBlocks, StabiliserActsOnTheSpectralPathOnly)
     const auto spectral = block.convs[0]->as<SpectralConvImpl>()->forward(torch::tanh(x));
     const auto skip = block.fnoSkips[0]->as<torch::nn::LinearImpl>()->forward(x);
     const auto inner = torch::gelu(spectral + skip);
-    const auto expected =
-        block.channelMLPs[0]->as<ChannelMLPImpl>()->forward(inner)
-      + block.channelMLPSkips[0]->as<SoftGatingImpl>()->forward(x);
+    const auto expected = block.channelMLPs[0]->as<ChannelMLPImpl>()->forward(inner)
+                          + block.channelMLPSkips[0]->as<SoftGatingImpl>()->forward(x);
     EXPECT_LT(test::relativeDifference(y, expected), 1e-6);
 
     // The FNO hands its stabiliser to its blocks

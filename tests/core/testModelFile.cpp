@@ -23,10 +23,13 @@ namespace
 Surrogate trainedLookingSurrogate()
 {
     torch::manual_seed(9);
-    Surrogate s(FNOOptions(2, 3, {8, 6}).hiddenChannels(8).nLayers(2).stabiliser(Stabiliser::tanh)
-        .domainPadding(0.25));
+    Surrogate s(FNOOptions(2, 3, {8, 6})
+                    .hiddenChannels(8)
+                    .nLayers(2)
+                    .stabiliser(Stabiliser::tanh)
+                    .domainPadding(0.25));
     s.inputNormaliser = GaussianNormaliser::fit(torch::randn({5, 2, 4, 4}));
-    s.outputNormaliser = GaussianNormaliser::fit(torch::randn({5, 3, 4, 4})*3 + 1);
+    s.outputNormaliser = GaussianNormaliser::fit(torch::randn({5, 3, 4, 4}) * 3 + 1);
     s.inputNames = {"x"};
     s.outputNames = {"y"};
     s.inputShape = {2, 16, 12};
@@ -45,7 +48,8 @@ std::string readBytes(const std::string& path)
 
 void writeBytes(const std::string& path, const std::string& bytes)
 {
-    std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        .write(bytes.data(), std::streamsize(bytes.size()));
 }
 
 
@@ -89,12 +93,14 @@ protected:
     /// Write a variant of the good file with its metadata changed by `edit`.
     std::string withMetadata(const std::function<void(nlohmann::json&)>& edit)
     {
-        return withContents([&](ModelFileContents& contents)
-        {
-            auto metadata = nlohmann::json::parse(contents.metadata);
-            edit(metadata);
-            contents.metadata = metadata.dump();
-        });
+        return withContents(
+            [&](ModelFileContents& contents)
+            {
+                auto metadata = nlohmann::json::parse(contents.metadata);
+                edit(metadata);
+                contents.metadata = metadata.dump();
+            }
+        );
     }
 
     test::TemporaryDirectory dir;
@@ -154,12 +160,15 @@ TEST_F(ModelFileTest, NotAModelFile)
 
 TEST_F(ModelFileTest, Truncated)
 {
-    for (size_t keep : {size_t(5), size_t(40), good.size()/2, good.size() - 1})
+    for (size_t keep : {size_t(5), size_t(40), good.size() / 2, good.size() - 1})
     {
         writeBytes(path, good.substr(0, keep));
         const auto e = loadError(path);
-        EXPECT_TRUE(e.find("truncated") != std::string::npos
-                 || e.find("not a neural-operator") != std::string::npos) << keep << ": " << e;
+        EXPECT_TRUE(
+            e.find("truncated") != std::string::npos
+            || e.find("not a neural-operator") != std::string::npos
+        ) << keep
+          << ": " << e;
     }
 }
 
@@ -167,7 +176,7 @@ TEST_F(ModelFileTest, Truncated)
 TEST_F(ModelFileTest, Corrupt)
 {
     auto bytes = good;
-    bytes[bytes.size()/2] ^= 0x5a;
+    bytes[bytes.size() / 2] ^= 0x5a;
     writeBytes(path, bytes);
     const auto e = loadError(path);
     EXPECT_NE(e.find("checksum"), std::string::npos) << e;
@@ -177,10 +186,11 @@ TEST_F(ModelFileTest, Corrupt)
 TEST_F(ModelFileTest, FutureVersion)
 {
     auto bytes = good;
-    bytes[8] = char(modelFileVersion + 1);   // version: little-endian uint32 after the magic
+    bytes[8] = char(modelFileVersion + 1); // version: little-endian uint32 after the magic
     writeBytes(path, bytes);
     const auto e = loadError(path);
-    EXPECT_NE(e.find("format version " + std::to_string(modelFileVersion + 1)), std::string::npos) << e;
+    EXPECT_NE(e.find("format version " + std::to_string(modelFileVersion + 1)), std::string::npos)
+        << e;
 }
 
 
@@ -196,14 +206,16 @@ TEST_F(ModelFileTest, TensorsThatDoNotFitTheOptions)
     auto e = loadError(withMetadata([](nlohmann::json& m) { m["fno"]["hiddenChannels"] = 7; }));
     EXPECT_NE(e.find("has shape"), std::string::npos) << e;
 
-    e = loadError(withContents([](ModelFileContents& c) { c.tensors.erase("projection.layers.1.bias"); }));
+    e = loadError(withContents([](ModelFileContents& c)
+                               { c.tensors.erase("projection.layers.1.bias"); }));
     EXPECT_NE(e.find("lacks parameter 'projection.layers.1.bias'"), std::string::npos) << e;
 
     // More parameters than the file holds: refused before they are made.
     e = loadError(withMetadata([](nlohmann::json& m) { m["fno"]["nLayers"] = 3; }));
     EXPECT_NE(e.find("its options make at least"), std::string::npos) << e;
 
-    e = loadError(withContents([](ModelFileContents& c) { c.tensors["extra"] = torch::zeros({2}); }));
+    e = loadError(withContents([](ModelFileContents& c) { c.tensors["extra"] = torch::zeros({2}); })
+    );
     EXPECT_NE(e.find("holds 1 tensors its options do not use"), std::string::npos) << e;
 
     e = loadError(withMetadata([](nlohmann::json& m) { m["fno"].erase("modes"); }));
@@ -224,8 +236,14 @@ TEST_F(ModelFileTest, LoadingFromBytesEqualsLoadingTheFile)
     }
     const auto e = [&]
     {
-        try { loadModelFileFromBytes(good.substr(0, 100), "named.nop"); }
-        catch (const std::runtime_error& e) { return std::string(e.what()); }
+        try
+        {
+            loadModelFileFromBytes(good.substr(0, 100), "named.nop");
+        }
+        catch (const std::runtime_error& e)
+        {
+            return std::string(e.what());
+        }
         return std::string();
     }();
     EXPECT_HAS(e, "model file 'named.nop'");
@@ -264,9 +282,12 @@ TEST_F(ModelFileTest, SetupIsAJsonObject)
     saveModelFile(path, s);
     const auto metadata = nlohmann::json::parse(readModelFileContents(path).metadata);
     EXPECT_EQ(metadata["setup"]["latentGrid"]["resolution"][0], 12);
-    EXPECT_EQ(nlohmann::json::parse(loadModelFile(path).application), nlohmann::json::parse(s.application));
+    EXPECT_EQ(
+        nlohmann::json::parse(loadModelFile(path).application), nlohmann::json::parse(s.application)
+    );
 
-    auto e = loadError(withMetadata([](nlohmann::json& m) { m["setup"] = "latentGrid { resolution (12 8 1); }"; }));
+    auto e = loadError(withMetadata([](nlohmann::json& m)
+                                    { m["setup"] = "latentGrid { resolution (12 8 1); }"; }));
     EXPECT_HAS(e, "setup is string, not a JSON object");
     e = loadError(withMetadata([](nlohmann::json& m) { m["setup"] = {1, 2}; }));
     EXPECT_HAS(e, "not a JSON object");
@@ -282,15 +303,16 @@ TEST_F(ModelFileTest, SetupIsAJsonObject)
 TEST_F(ModelFileTest, OptionsBeyondTheLimits)
 {
     const auto fno = [&](const char* key, nlohmann::json value)
-    {
-        return loadError(withMetadata([&](nlohmann::json& m) { m["fno"][key] = value; }));
-    };
+    { return loadError(withMetadata([&](nlohmann::json& m) { m["fno"][key] = value; })); };
     // The options' declared checks (FNOOptions.hpp), named by keyword
     EXPECT_HAS(fno("hiddenChannels", 100000), "hiddenChannels must be in [1, 4096], got 100000");
     EXPECT_HAS(fno("hiddenChannels", 0), "hiddenChannels must be in [1, 4096], got 0");
     EXPECT_HAS(fno("inChannels", -3), "inChannels must be in [1, 4096], got -3");
     EXPECT_HAS(fno("outChannels", int64_t(1) << 40), "outChannels must be in [1, 4096]");
-    EXPECT_HAS(fno("modes", {int64_t(1) << 30, 6}), "modes must be 1 to 3 numbers in [1, 1048576], got (1073741824 6)");
+    EXPECT_HAS(
+        fno("modes", {int64_t(1) << 30, 6}),
+        "modes must be 1 to 3 numbers in [1, 1048576], got (1073741824 6)"
+    );
     EXPECT_HAS(fno("modes", {0, 6}), "got (0 6)");
     EXPECT_HAS(fno("modes", {2, 2, 2, 2}), "got (2 2 2 2)");
     EXPECT_HAS(fno("nLayers", 1000000), "nLayers must be in [1, 256], got 1000000");
@@ -306,22 +328,26 @@ TEST_F(ModelFileTest, ACraftedSmallFileCannotAskForGigabytes)
 {
     // Options within the limits whose parameters would take about 10 GB
     // (old code: allocated them, then found the tensors misshapen).
-    auto e = loadError(withMetadata([](nlohmann::json& m)
-    {
-        m["fno"]["hiddenChannels"] = 4096;
-        m["fno"]["modes"] = {8, 8};
-    }));
+    auto e = loadError(withMetadata(
+        [](nlohmann::json& m)
+        {
+            m["fno"]["hiddenChannels"] = 4096;
+            m["fno"]["modes"] = {8, 8};
+        }
+    ));
     EXPECT_HAS(e, "its options make at least");
     EXPECT_HAS(e, "corrupt or crafted");
     // And one that would need petabytes.
-    e = loadError(withMetadata([](nlohmann::json& m)
-    {
-        m["fno"]["hiddenChannels"] = 4096;
-        m["fno"]["modes"] = {1 << 20, 1 << 20, 1 << 20};
-        m["fno"]["nLayers"] = 256;
-        m["inputs"]["shape"] = {2, 16, 12, 1};
-        m["outputs"]["shape"] = {3, 16, 12, 1};
-    }));
+    e = loadError(withMetadata(
+        [](nlohmann::json& m)
+        {
+            m["fno"]["hiddenChannels"] = 4096;
+            m["fno"]["modes"] = {1 << 20, 1 << 20, 1 << 20};
+            m["fno"]["nLayers"] = 256;
+            m["inputs"]["shape"] = {2, 16, 12, 1};
+            m["outputs"]["shape"] = {3, 16, 12, 1};
+        }
+    ));
     EXPECT_HAS(e, "its options make at least");
 }
 
@@ -329,24 +355,68 @@ TEST_F(ModelFileTest, ACraftedSmallFileCannotAskForGigabytes)
 TEST_F(ModelFileTest, ShapesNamesAndMaskMustFitTheOptions)
 {
     const auto metadata = [&](const std::function<void(nlohmann::json&)>& edit)
-    {
-        return loadError(withMetadata(edit));
-    };
-    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {5, 16, 12}; }),
-               "inputs shape [5,16,12] is not (2 channels, d1..d2)");
-    EXPECT_HAS(metadata([](nlohmann::json& m) { m["outputs"]["shape"] = {3, 16}; }), "outputs shape");
-    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {2, -16, 12}; }),
-               "has a size outside [1, 1048576]");
+    { return loadError(withMetadata(edit)); };
+    EXPECT_HAS(
+        metadata(
+            [](nlohmann::json& m) {
+                m["inputs"]["shape"] = {5, 16, 12};
+            }
+        ),
+        "inputs shape [5,16,12] is not (2 channels, d1..d2)"
+    );
+    EXPECT_HAS(
+        metadata(
+            [](nlohmann::json& m) {
+                m["outputs"]["shape"] = {3, 16};
+            }
+        ),
+        "outputs shape"
+    );
+    EXPECT_HAS(
+        metadata(
+            [](nlohmann::json& m) {
+                m["inputs"]["shape"] = {2, -16, 12};
+            }
+        ),
+        "has a size outside [1, 1048576]"
+    );
     EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {2, 0, 12}; }), "outside");
-    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {2, 1 << 20, 1 << 20}; }),
-               "more than 268435456 points");
-    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {2, 16.5, 12}; }), "not an integer");
-    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["shape"] = {2, uint64_t(-16), 12}; }),
-               "not an integer");
-    EXPECT_HAS(metadata([](nlohmann::json& m) { m["outputs"]["names"] = {"a", "b"}; }),
-               "outputs has 2 names for 3 channels");
-    EXPECT_HAS(metadata([](nlohmann::json& m) { m["inputs"]["names"] = nlohmann::json::array(); }),
-               "inputs has 0 names");
+    EXPECT_HAS(
+        metadata(
+            [](nlohmann::json& m) {
+                m["inputs"]["shape"] = {2, 1 << 20, 1 << 20};
+            }
+        ),
+        "more than 268435456 points"
+    );
+    EXPECT_HAS(
+        metadata(
+            [](nlohmann::json& m) {
+                m["inputs"]["shape"] = {2, 16.5, 12};
+            }
+        ),
+        "not an integer"
+    );
+    EXPECT_HAS(
+        metadata(
+            [](nlohmann::json& m) {
+                m["inputs"]["shape"] = {2, uint64_t(-16), 12};
+            }
+        ),
+        "not an integer"
+    );
+    EXPECT_HAS(
+        metadata(
+            [](nlohmann::json& m) {
+                m["outputs"]["names"] = {"a", "b"};
+            }
+        ),
+        "outputs has 2 names for 3 channels"
+    );
+    EXPECT_HAS(
+        metadata([](nlohmann::json& m) { m["inputs"]["names"] = nlohmann::json::array(); }),
+        "inputs has 0 names"
+    );
     EXPECT_HAS(metadata([](nlohmann::json& m) { m["maskChannel"] = -2; }), "maskChannel -2");
     EXPECT_HAS(metadata([](nlohmann::json& m) { m["maskChannel"] = 2; }), "maskChannel 2");
     EXPECT_HAS(metadata([](nlohmann::json& m) { m["maskChannel"] = "0"; }), "not an integer");
@@ -354,33 +424,39 @@ TEST_F(ModelFileTest, ShapesNamesAndMaskMustFitTheOptions)
     EXPECT_HAS(metadata([](nlohmann::json& m) { m.erase("summary"); }), "malformed metadata");
 
     // One name per channel is fine, as is one name for all.
-    auto s = loadModelFile(withMetadata([](nlohmann::json& m) { m["outputs"]["names"] = {"p", "Ux", "Uy"}; }));
+    auto s = loadModelFile(withMetadata(
+        [](nlohmann::json& m) {
+            m["outputs"]["names"] = {"p", "Ux", "Uy"};
+        }
+    ));
     EXPECT_EQ(s.outputNames.size(), 3u);
 }
 
 
 TEST_F(ModelFileTest, TensorsMustBeFiniteFloat32)
 {
-    auto e = loadError(withContents([](ModelFileContents& c)
-    {
-        auto& w = c.tensors.at("lifting.layers.0.weight");
-        w = w.clone();
-        w.view(-1)[1] = NAN;
-    }));
+    auto e = loadError(withContents(
+        [](ModelFileContents& c)
+        {
+            auto& w = c.tensors.at("lifting.layers.0.weight");
+            w = w.clone();
+            w.view(-1)[1] = NAN;
+        }
+    ));
     EXPECT_HAS(e, "tensor 'lifting.layers.0.weight' holds NaN or Inf");
     EXPECT_HAS(e, "variant.nop");
 
     e = loadError(withContents([](ModelFileContents& c)
-    {
-        c.tensors.at("normaliser.output.std").view(-1)[0] = INFINITY;
-    }));
+                               { c.tensors.at("normaliser.output.std").view(-1)[0] = INFINITY; }));
     EXPECT_HAS(e, "tensor 'normaliser.output.std' holds NaN or Inf");
 
-    e = loadError(withContents([](ModelFileContents& c)
-    {
-        auto& w = c.tensors.at("projection.layers.0.bias");
-        w = w.to(torch::kDouble);
-    }));
+    e = loadError(withContents(
+        [](ModelFileContents& c)
+        {
+            auto& w = c.tensors.at("projection.layers.0.bias");
+            w = w.to(torch::kDouble);
+        }
+    ));
     EXPECT_HAS(e, "tensor 'projection.layers.0.bias' is Double, expected float32");
 }
 
@@ -388,7 +464,8 @@ TEST_F(ModelFileTest, TensorsMustBeFiniteFloat32)
 TEST_F(ModelFileTest, AMalformedPayloadWithAValidChecksumNamesTheFile)
 {
     // A payload whose header claims more tensor bytes than follow.
-    std::string header = R"({"metadata": {}, "tensors": {"w": {"dtype": "float32", "shape": [1000000], "offset": 0, "bytes": 4000000}}})";
+    std::string header =
+        R"({"metadata": {}, "tensors": {"w": {"dtype": "float32", "shape": [1000000], "offset": 0, "bytes": 4000000}}})";
     const uint64_t length = header.size();
     std::string payload = std::string(reinterpret_cast<const char*>(&length), 8) + header + "1234";
     ModelFileContents dummy;
@@ -420,8 +497,7 @@ namespace
 class ChannelMapImpl : public NeuralOperatorImpl
 {
 public:
-    explicit ChannelMapImpl(int64_t in, int64_t out)
-    :
+    explicit ChannelMapImpl(int64_t in, int64_t out) :
         map(register_module("map", torch::nn::Linear(in, out)))
     {}
 
@@ -446,23 +522,17 @@ public:
     Precision precision_ = Precision::full;
 };
 
-[[maybe_unused]] const bool channelMapRegistered = registerModelType
-(
+[[maybe_unused]] const bool channelMapRegistered = registerModelType(
     "ChannelMap",
-    {
-        "channelMap",
-        [](const nlohmann::json& o) -> NeuralOperator
-        {
-            return std::make_shared<ChannelMapImpl>
-            (
-                o.at("inChannels").get<int64_t>(), o.at("outChannels").get<int64_t>()
-            );
-        },
-        [](const nlohmann::json& o)
-        {
-            return double(o.at("inChannels").get<int64_t>()*o.at("outChannels").get<int64_t>());
-        }
-    }
+    {"channelMap",
+     [](const nlohmann::json& o) -> NeuralOperator
+     {
+         return std::make_shared<ChannelMapImpl>(
+             o.at("inChannels").get<int64_t>(), o.at("outChannels").get<int64_t>()
+         );
+     },
+     [](const nlohmann::json& o)
+     { return double(o.at("inChannels").get<int64_t>() * o.at("outChannels").get<int64_t>()); }}
 );
 
 } // namespace
@@ -497,6 +567,7 @@ TEST_F(ModelFileTest, AModelKindRegisteredElsewhereRoundTrips)
     contents.metadata = edited.dump();
     const std::string crafted = dir.file("crafted.nop");
     writeBytes(crafted, encodeModelFile(contents));
-    EXPECT_NE(loadError(crafted).find("its options make at least 600 parameters"), std::string::npos)
-        << loadError(crafted);
+    EXPECT_NE(
+        loadError(crafted).find("its options make at least 600 parameters"), std::string::npos
+    ) << loadError(crafted);
 }

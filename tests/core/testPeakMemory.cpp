@@ -22,12 +22,12 @@ constexpr int64_t MiB = int64_t(1) << 20;
 
 Dataset smallDataset(int64_t samples)
 {
-    const auto t = torch::arange(32, torch::kFloat)/32.0*2*M_PI;
+    const auto t = torch::arange(32, torch::kFloat) / 32.0 * 2 * M_PI;
     const auto a = torch::randn({samples, 1, 1});
     Dataset data;
     data.name = "synthetic";
-    data.x = a*torch::sin(t);
-    data.y = a*torch::cos(t);
+    data.x = a * torch::sin(t);
+    data.y = a * torch::cos(t);
     return data;
 }
 
@@ -42,27 +42,27 @@ TEST(PeakMemory, CountsTheTensorsMadeWhileTrackingOnly)
         const PeakMemory memory(torch::kCPU);
         EXPECT_FALSE(PeakMemory::tracking());
         EXPECT_FALSE(memory.measuring());
-        const auto t = torch::empty({4*MiB}, torch::kByte);
+        const auto t = torch::empty({4 * MiB}, torch::kByte);
         EXPECT_EQ(memory.peakBytes(), -1);
         EXPECT_EQ(memory.currentBytes(), -1);
     }
 
     // A tensor made before tracking is not counted, neither made nor freed
-    auto before = torch::empty({16*MiB}, torch::kByte);
+    auto before = torch::empty({16 * MiB}, torch::kByte);
     {
         const PeakMemory::Tracking tracking;
         EXPECT_TRUE(PeakMemory::tracking());
         PeakMemory memory(torch::kCPU);
         ASSERT_TRUE(memory.measuring());
         const int64_t start = memory.currentBytes();
-        EXPECT_LT(start, 16*MiB);
+        EXPECT_LT(start, 16 * MiB);
         {
-            const auto a = torch::empty({8*MiB}, torch::kByte);
-            const auto b = torch::empty({2*MiB}, torch::kByte);
-            EXPECT_EQ(memory.currentBytes(), start + 10*MiB);
+            const auto a = torch::empty({8 * MiB}, torch::kByte);
+            const auto b = torch::empty({2 * MiB}, torch::kByte);
+            EXPECT_EQ(memory.currentBytes(), start + 10 * MiB);
         }
         EXPECT_EQ(memory.currentBytes(), start);
-        EXPECT_EQ(memory.peakBytes(), start + 10*MiB);
+        EXPECT_EQ(memory.peakBytes(), start + 10 * MiB);
         before = torch::Tensor();
         EXPECT_EQ(memory.currentBytes(), start);
 
@@ -70,15 +70,15 @@ TEST(PeakMemory, CountsTheTensorsMadeWhileTrackingOnly)
         EXPECT_EQ(memory.peakBytes(), start);
         {
             const PeakMemory::Tracking nested;
-            const auto c = torch::empty({3*MiB}, torch::kByte);
-            EXPECT_EQ(memory.peakBytes(), start + 3*MiB);
+            const auto c = torch::empty({3 * MiB}, torch::kByte);
+            EXPECT_EQ(memory.peakBytes(), start + 3 * MiB);
         }
-        EXPECT_TRUE(PeakMemory::tracking());   // the outer one still lives
+        EXPECT_TRUE(PeakMemory::tracking()); // the outer one still lives
     }
     EXPECT_FALSE(PeakMemory::tracking());
     EXPECT_EQ(PeakMemory(torch::kCPU).peakBytes(), -1);
     EXPECT_EQ(formatBytes(-1), "n/a");
-    EXPECT_EQ(formatBytes(3*MiB/2), "1.5 MiB");
+    EXPECT_EQ(formatBytes(3 * MiB / 2), "1.5 MiB");
 }
 
 
@@ -89,9 +89,12 @@ TEST(PeakMemory, TrainingTracksOnlyWhenAsked)
     ASSERT_EQ(std::getenv("NOP_TRACK_MEMORY"), nullptr) << "this test needs tracking off";
     torch::manual_seed(21);
     const auto train = smallDataset(16);
-    const Trainer trainer
-    (
-        TrainerOptions().epochs(1).batchSize(8).precision(TrainingPrecision::mixed).loss(LossKind::l2),
+    const Trainer trainer(
+        TrainerOptions()
+            .epochs(1)
+            .batchSize(8)
+            .precision(TrainingPrecision::mixed)
+            .loss(LossKind::l2),
         torch::kCPU
     );
     const auto fit = [&](std::string& log)
@@ -131,7 +134,7 @@ TEST(PeakMemory, MixedLowersThePeakOfATrainingStep)
         fno->zero_grad();
         (fno->forward(x) - y).square().mean().backward();
     };
-    step();   // gradients allocated before measuring
+    step(); // gradients allocated before measuring
 
     PeakMemory memory(torch::kCPU);
     const auto measure = [&](Precision precision)
@@ -145,11 +148,11 @@ TEST(PeakMemory, MixedLowersThePeakOfATrainingStep)
     const int64_t full = measure(Precision::full);
     const int64_t mixed = measure(Precision::mixed);
     const int64_t fullAgain = measure(Precision::full);
-    const double ratio = double(mixed)/double(full);
-    std::cout << "peak of a forward and backward pass: full " << formatBytes(full)
-              << " (again " << formatBytes(fullAgain) << "), mixed " << formatBytes(mixed)
-              << ", mixed/full " << ratio << std::endl;
+    const double ratio = double(mixed) / double(full);
+    std::cout << "peak of a forward and backward pass: full " << formatBytes(full) << " (again "
+              << formatBytes(fullAgain) << "), mixed " << formatBytes(mixed) << ", mixed/full "
+              << ratio << std::endl;
     EXPECT_EQ(full, fullAgain) << "the measurement repeats";
-    EXPECT_GT(full, 10*MiB);
+    EXPECT_GT(full, 10 * MiB);
     EXPECT_LT(ratio, 0.8);
 }

@@ -16,8 +16,11 @@ namespace
 FNO smallFNO(Stabiliser stabiliser, ReducedType type = ReducedType::automatic)
 {
     torch::manual_seed(5);
-    FNO fno(FNOOptions(2, 1, {8, 8}).hiddenChannels(16).nLayers(4)
-        .stabiliser(stabiliser).reducedType(type));
+    FNO fno(FNOOptions(2, 1, {8, 8})
+                .hiddenChannels(16)
+                .nLayers(4)
+                .stabiliser(stabiliser)
+                .reducedType(type));
     fno->eval();
     return fno;
 }
@@ -37,7 +40,8 @@ torch::Tensor run(FNO& fno, Precision precision, const torch::Tensor& x)
 // the output of a 4-block FNO on O(1) random inputs by less than 1 % (seen:
 // 0.07 %; the paper's bound is of the order of the discretisation error),
 // with and without the stabiliser.
-class ReducedPrecisionFNO : public ::testing::TestWithParam<std::tuple<Precision, Stabiliser>> {};
+class ReducedPrecisionFNO : public ::testing::TestWithParam<std::tuple<Precision, Stabiliser>>
+{};
 
 TEST_P(ReducedPrecisionFNO, StaysWithinBoundOfFull)
 {
@@ -53,18 +57,16 @@ TEST_P(ReducedPrecisionFNO, StaysWithinBoundOfFull)
     EXPECT_EQ(reduced.scalar_type(), torch::kFloat);
 }
 
-INSTANTIATE_TEST_SUITE_P
-(
+INSTANTIATE_TEST_SUITE_P(
     Precisions,
     ReducedPrecisionFNO,
-    ::testing::Combine
-    (
+    ::testing::Combine(
         ::testing::ValuesIn(test::reducedPrecisions),
         ::testing::Values(Stabiliser::none, Stabiliser::tanh)
     ),
-    [](const auto& info)
-    {
-        return toString(std::get<0>(info.param)) + "_stabiliser_" + toString(std::get<1>(info.param));
+    [](const auto& info) {
+        return toString(std::get<0>(info.param)) + "_stabiliser_"
+               + toString(std::get<1>(info.param));
     }
 );
 
@@ -72,7 +74,7 @@ INSTANTIATE_TEST_SUITE_P
 TEST(Precision, HalfWithoutStabiliserOverflowsAndTanhPreventsIt)
 {
     // float16 (emulated on CPU) overflows above 65504; bfloat16 would not.
-    const auto x = torch::randn({2, 2, 16, 16})*1e6;
+    const auto x = torch::randn({2, 2, 16, 16}) * 1e6;
 
     auto plain = smallFNO(Stabiliser::none, ReducedType::float16);
     EXPECT_FALSE(run(plain, Precision::half, x).isfinite().all().item<bool>());
@@ -89,8 +91,9 @@ TEST(Precision, ScheduleSwitchesAtTheRightEpochs)
     EXPECT_EQ(schedule.phaseStarts(), (std::vector<int64_t>{0, 5, 15}));
     for (int64_t epoch = 0; epoch < 20; ++epoch)
     {
-        const Precision expected =
-            epoch < 5 ? Precision::half : epoch < 15 ? Precision::mixed : Precision::full;
+        const Precision expected = epoch < 5    ? Precision::half
+                                   : epoch < 15 ? Precision::mixed
+                                                : Precision::full;
         EXPECT_EQ(schedule.at(epoch), expected) << "epoch " << epoch;
     }
 
@@ -105,7 +108,8 @@ TEST(Precision, ScheduleSwitchesAtTheRightEpochs)
 }
 
 
-class PrecisionKeyword : public ::testing::TestWithParam<Precision> {};
+class PrecisionKeyword : public ::testing::TestWithParam<Precision>
+{};
 
 TEST_P(PrecisionKeyword, RoundTrips)
 {
@@ -113,7 +117,12 @@ TEST_P(PrecisionKeyword, RoundTrips)
     EXPECT_EQ(fromString<Precision>(toString(p)), p);
 }
 
-INSTANTIATE_TEST_SUITE_P(Precisions, PrecisionKeyword, ::testing::ValuesIn(test::allPrecisions), test::precisionName);
+INSTANTIATE_TEST_SUITE_P(
+    Precisions,
+    PrecisionKeyword,
+    ::testing::ValuesIn(test::allPrecisions),
+    test::precisionName
+);
 
 
 TEST(Precision, KeywordsRoundTripAndUnknownWordsAreNamed)
@@ -146,8 +155,8 @@ TEST(Precision, LossScalerBacksOffOnOverflowAndGrows)
     EXPECT_TRUE(torch::allclose(p.grad(), torch::tensor({1.0f, 2.0f, 0.0f})));
     p.mutable_grad() = torch::ones({3});
     EXPECT_TRUE(scaler.unscaleAndCheck({p}));
-    EXPECT_EQ(scaler.currentScale(), 1024);   // grew after two good steps
-    scaler.backOff();                          // a non-finite loss
+    EXPECT_EQ(scaler.currentScale(), 1024); // grew after two good steps
+    scaler.backOff();                       // a non-finite loss
     EXPECT_EQ(scaler.currentScale(), 512);
 
     LossScaler off(false);

@@ -22,11 +22,14 @@ std::vector<int64_t> keptFrequencies(int64_t modes, int64_t n, bool last)
     std::vector<int64_t> k;
     if (last)
     {
-        for (int64_t i = 0; i <= modes/2; ++i) k.push_back(i);
+        for (int64_t i = 0; i <= modes / 2; ++i)
+            k.push_back(i);
         return k;
     }
-    for (int64_t i = 0; i < (modes + 1)/2; ++i) k.push_back(i);
-    for (int64_t i = n - modes/2; i < n; ++i) k.push_back(i - n);
+    for (int64_t i = 0; i < (modes + 1) / 2; ++i)
+        k.push_back(i);
+    for (int64_t i = n - modes / 2; i < n; ++i)
+        k.push_back(i - n);
     return k;
 }
 
@@ -42,11 +45,10 @@ torch::Tensor alongDim(const torch::Tensor& x, const torch::Tensor& m, int64_t d
 /// "forward") restricted to the kept modes, contraction, then the real
 /// inverse with weight 2 on the interior of the last dimension's half
 /// spectrum (1 on DC and Nyquist).
-torch::Tensor referenceSpectralConv
-(
-    const torch::Tensor& x,              // (B, n..., I) float64
-    const torch::Tensor& weight,         // (I, O, k..., 2)
-    const torch::Tensor& bias,           // (O)
+torch::Tensor referenceSpectralConv(
+    const torch::Tensor& x,      // (B, n..., I) float64
+    const torch::Tensor& weight, // (I, O, k..., 2)
+    const torch::Tensor& bias,   // (O)
     const std::vector<int64_t>& modes
 )
 {
@@ -60,24 +62,25 @@ torch::Tensor referenceSpectralConv
         const bool last = d + 1 == nDims;
         const auto k = torch::tensor(keptFrequencies(modes[d], n, last), torch::kDouble);
         const auto j = torch::arange(n, torch::kDouble);
-        const auto phase = torch::outer(k, j)*(2*M_PI/double(n));
-        const auto forward = torch::polar(torch::ones_like(phase), -phase)/double(n);
+        const auto phase = torch::outer(k, j) * (2 * M_PI / double(n));
+        const auto forward = torch::polar(torch::ones_like(phase), -phase) / double(n);
         auto backward = torch::polar(torch::ones_like(phase), phase).transpose(0, 1);
         if (last)
         {
             auto weightK = torch::full({k.size(0)}, 2.0, torch::kDouble);
             weightK[0] = 1;
-            if (n % 2 == 0 && k.size(0) > n/2) weightK[n/2] = 1;
-            backward = backward*weightK.to(c128.dtype());
+            if (n % 2 == 0 && k.size(0) > n / 2)
+                weightK[n / 2] = 1;
+            backward = backward * weightK.to(c128.dtype());
         }
         spectrum = alongDim(spectrum, forward.to(c128.dtype()), d + 1);
         inverse.push_back(backward.to(c128.dtype()));
     }
     const auto w = torch::view_as_complex(weight.to(torch::kDouble).contiguous());
     // out[b,k,o] = sum_i x[b,k,i] w[i,o,k]
-    auto y = nDims == 1 ? torch::einsum("bxi,iox->bxo", {spectrum, w})
-           : nDims == 2 ? torch::einsum("bxyi,ioxy->bxyo", {spectrum, w})
-           : torch::einsum("bxyzi,ioxyz->bxyzo", {spectrum, w});
+    auto y = nDims == 1   ? torch::einsum("bxi,iox->bxo", {spectrum, w})
+             : nDims == 2 ? torch::einsum("bxyi,ioxy->bxyo", {spectrum, w})
+                          : torch::einsum("bxyzi,ioxyz->bxyzo", {spectrum, w});
     for (int64_t d = 0; d < nDims; ++d)
     {
         y = alongDim(y, inverse[d], d + 1);
@@ -97,7 +100,8 @@ void PrintTo(const Geometry& g, std::ostream* os)
     *os << "sizes " << c10::IntArrayRef(g.sizes) << " modes " << c10::IntArrayRef(g.modes);
 }
 
-class SpectralConvReference : public ::testing::TestWithParam<Geometry> {};
+class SpectralConvReference : public ::testing::TestWithParam<Geometry>
+{};
 
 } // namespace
 
@@ -116,22 +120,21 @@ TEST_P(SpectralConvReference, MatchesFloat64DFT)
     const auto x = torch::randn(shape);
 
     const auto y = conv->forward(x);
-    const auto expected = referenceSpectralConv(x.to(torch::kDouble), conv->weight, conv->bias, g.modes);
+    const auto expected =
+        referenceSpectralConv(x.to(torch::kDouble), conv->weight, conv->bias, g.modes);
     ASSERT_EQ(y.sizes(), expected.sizes());
     EXPECT_LT(test::relativeDifference(y, expected), 2e-6);
 }
 
-INSTANTIATE_TEST_SUITE_P
-(
+INSTANTIATE_TEST_SUITE_P(
     Dimensions,
     SpectralConvReference,
-    ::testing::Values
-    (
-        Geometry{{16}, {6}},            // even size, Nyquist not kept
-        Geometry{{15}, {8}},            // odd size
-        Geometry{{8}, {8}},             // Nyquist kept in the last dim
+    ::testing::Values(
+        Geometry{{16}, {6}}, // even size, Nyquist not kept
+        Geometry{{15}, {8}}, // odd size
+        Geometry{{8}, {8}},  // Nyquist kept in the last dim
         Geometry{{12, 10}, {6, 6}},
-        Geometry{{9, 8}, {5, 8}},       // odd modes, Nyquist kept
+        Geometry{{9, 8}, {5, 8}}, // odd modes, Nyquist kept
         Geometry{{8, 6, 10}, {4, 4, 6}}
     )
 );
@@ -140,7 +143,8 @@ INSTANTIATE_TEST_SUITE_P
 // Each precision against the same float64 operator: full to float32
 // rounding; mixed and half (bfloat16 contraction and output, half also
 // rounds the input) within 2 % and not full's numbers.
-class SpectralConvPrecision : public ::testing::TestWithParam<Precision> {};
+class SpectralConvPrecision : public ::testing::TestWithParam<Precision>
+{};
 
 TEST_P(SpectralConvPrecision, MatchesReference)
 {
@@ -153,7 +157,8 @@ TEST_P(SpectralConvPrecision, MatchesReference)
     const auto x = torch::randn({2, 12, 10, 3});
 
     const auto y = conv->forward(x);
-    const auto expected = referenceSpectralConv(x.to(torch::kDouble), conv->weight, conv->bias, modes);
+    const auto expected =
+        referenceSpectralConv(x.to(torch::kDouble), conv->weight, conv->bias, modes);
     ASSERT_EQ(y.sizes(), expected.sizes());
     const double error = test::relativeDifference(y, expected);
     if (precision == Precision::full)
@@ -170,14 +175,19 @@ TEST_P(SpectralConvPrecision, MatchesReference)
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Precisions, SpectralConvPrecision, ::testing::ValuesIn(test::allPrecisions), test::precisionName);
+INSTANTIATE_TEST_SUITE_P(
+    Precisions,
+    SpectralConvPrecision,
+    ::testing::ValuesIn(test::allPrecisions),
+    test::precisionName
+);
 
 
 TEST(SpectralConv, RealGemmContractionMatchesComplexEinsum)
 {
     torch::manual_seed(2);
-    const auto xModes = torch::randn({3, 5, 4, 6, 2});         // (B, k1, k2, I, 2)
-    const auto weight = torch::randn({6, 7, 5, 4, 2});         // (I, O, k1, k2, 2)
+    const auto xModes = torch::randn({3, 5, 4, 6, 2}); // (B, k1, k2, I, 2)
+    const auto weight = torch::randn({6, 7, 5, 4, 2}); // (I, O, k1, k2, 2)
     const auto y = contractModes(xModes, weight);
 
     const auto xc = torch::view_as_complex(xModes.to(torch::kDouble).contiguous());
@@ -202,17 +212,19 @@ TEST(SpectralConv, DiscretisationInvariant)
     SpectralConv conv(SpectralConvOptions(2, 2, {8, 8}));
     const auto sample = [](int64_t n)
     {
-        const auto t = torch::arange(n, torch::kDouble)/double(n)*2*M_PI;
+        const auto t = torch::arange(n, torch::kDouble) / double(n) * 2 * M_PI;
         const auto gx = t.view({n, 1}), gy = t.view({1, n});
-        const auto a = torch::sin(gx) + 0.5*torch::cos(2*gy) + 0.25*torch::sin(gx + 3*gy);
-        const auto b = torch::cos(3*gx - gy) - 0.3*torch::sin(2*gx);
+        const auto a = torch::sin(gx) + 0.5 * torch::cos(2 * gy) + 0.25 * torch::sin(gx + 3 * gy);
+        const auto b = torch::cos(3 * gx - gy) - 0.3 * torch::sin(2 * gx);
         return torch::stack({a, b}, -1).unsqueeze(0).to(torch::kFloat);
     };
     torch::NoGradGuard noGrad;
     const auto coarse = conv->forward(sample(32));
     const auto fine = conv->forward(sample(64));
-    const auto fineOnCoarse = fine.index({torch::indexing::Slice(),
-        torch::indexing::Slice(0, 64, 2), torch::indexing::Slice(0, 64, 2)});
+    const auto fineOnCoarse = fine.index(
+        {torch::indexing::Slice(), torch::indexing::Slice(0, 64, 2),
+         torch::indexing::Slice(0, 64, 2)}
+    );
     EXPECT_LT(test::relativeDifference(fineOnCoarse, coarse), 1e-5);
 }
 
@@ -228,7 +240,7 @@ TEST(SpectralConv, GradientMatchesFiniteDifferencesInFloat64)
     }
     auto x = torch::randn({2, 6, 5, 2}, torch::kDouble).requires_grad_(true);
     const auto r = torch::randn({2, 6, 5, 3}, torch::kDouble);
-    const auto objective = [&]() { return (conv->forward(x)*r).sum(); };
+    const auto objective = [&]() { return (conv->forward(x) * r).sum(); };
 
     objective().backward();
     const auto gradX = x.grad().clone();
@@ -239,7 +251,7 @@ TEST(SpectralConv, GradientMatchesFiniteDifferencesInFloat64)
     const auto check = [&](torch::Tensor& p, const torch::Tensor& grad)
     {
         auto flat = p.view(-1);
-        for (int64_t i = 0; i < flat.numel(); i += std::max<int64_t>(1, flat.numel()/17))
+        for (int64_t i = 0; i < flat.numel(); i += std::max<int64_t>(1, flat.numel() / 17))
         {
             const double keep = flat[i].item<double>();
             flat[i] = keep + h;
@@ -247,8 +259,8 @@ TEST(SpectralConv, GradientMatchesFiniteDifferencesInFloat64)
             flat[i] = keep - h;
             const double down = objective().item<double>();
             flat[i] = keep;
-            const double numeric = (up - down)/(2*h);
-            EXPECT_NEAR(grad.view(-1)[i].item<double>(), numeric, 1e-6*(1 + std::abs(numeric)))
+            const double numeric = (up - down) / (2 * h);
+            EXPECT_NEAR(grad.view(-1)[i].item<double>(), numeric, 1e-6 * (1 + std::abs(numeric)))
                 << "entry " << i;
         }
     };
@@ -261,5 +273,5 @@ TEST(SpectralConv, RejectsGridsSmallerThanModes)
 {
     SpectralConv conv(SpectralConvOptions(1, 1, {16}));
     EXPECT_THROW(conv->forward(torch::randn({1, 8, 1})), c10::Error);
-    EXPECT_THROW(conv->forward(torch::randn({1, 1, 32})), c10::Error);   // channels-first
+    EXPECT_THROW(conv->forward(torch::randn({1, 1, 32})), c10::Error); // channels-first
 }

@@ -75,7 +75,7 @@ TEST(TensorArchive, RoundTripIsBitwiseForEveryDtype)
     TensorArchive archive;
     archive.metadata = R"({"kind": "FNO", "nested": {"a": [1, 2.5, null]}})";
     archive.tensors["f32"] = torch::randn({3, 4});
-    archive.tensors["f64"] = torch::randn({2, 5}, torch::kDouble).t();      // not contiguous
+    archive.tensors["f64"] = torch::randn({2, 5}, torch::kDouble).t(); // not contiguous
     archive.tensors["f16"] = torch::randn({7}).to(torch::kHalf);
     archive.tensors["bf16"] = torch::randn({2, 2}).to(torch::kBFloat16);
     archive.tensors["i64"] = torch::arange(-5, 5, torch::kLong);
@@ -137,15 +137,19 @@ TEST(TensorArchive, HugeOrLyingHeaderLength)
     EXPECT_HAS(decodeError(std::string("\3\0\0\0\0\0\0\0{{{", 11)), "malformed JSON");
     EXPECT_HAS(decodeError(rawArchive(nlohmann::json::array(), "")), "not a JSON object");
     EXPECT_HAS(decodeError(rawArchive({{"tensors", nlohmann::json::object()}}, "")), "'metadata'");
-    EXPECT_HAS(decodeError(rawArchive({{"metadata", 3}, {"tensors", nlohmann::json::object()}}, "")),
-               "'metadata'");
+    EXPECT_HAS(
+        decodeError(rawArchive({{"metadata", 3}, {"tensors", nlohmann::json::object()}}, "")),
+        "'metadata'"
+    );
     EXPECT_HAS(decodeError(rawArchive({{"metadata", nlohmann::json::object()}}, "")), "'tensors'");
 
     // Deep nesting is refused before anything recursive can overflow the stack.
     const std::string deep = std::string(100000, '[') + std::string(100000, ']');
     const uint64_t deepLength = deep.size();
-    EXPECT_HAS(decodeError(std::string(reinterpret_cast<const char*>(&deepLength), 8) + deep),
-               "nested deeper");
+    EXPECT_HAS(
+        decodeError(std::string(reinterpret_cast<const char*>(&deepLength), 8) + deep),
+        "nested deeper"
+    );
 }
 
 
@@ -155,28 +159,47 @@ TEST(TensorArchive, LyingSizesAndOffsets)
     const auto entry = [](nlohmann::json shape, uint64_t offset, uint64_t bytes,
                           const std::string& dtype = "float32")
     {
-        return nlohmann::json{{"dtype", dtype}, {"shape", shape}, {"offset", offset}, {"bytes", bytes}};
+        return nlohmann::json{
+            {"dtype", dtype}, {"shape", shape}, {"offset", offset}, {"bytes", bytes}};
     };
     // The good one, to show the others fail for their one fault.
-    EXPECT_EQ(decodeTensorArchive(rawArchive(oneTensor(entry({4, 4}, 0, 64)), data), "a")
-        .tensors.at("w").sizes(), (std::vector<int64_t>{4, 4}));
+    EXPECT_EQ(
+        decodeTensorArchive(rawArchive(oneTensor(entry({4, 4}, 0, 64)), data), "a")
+            .tensors.at("w")
+            .sizes(),
+        (std::vector<int64_t>{4, 4})
+    );
 
     EXPECT_HAS(decodeError(rawArchive(oneTensor(entry({4, 4}, 0, 60)), data)), "make 64");
     EXPECT_HAS(decodeError(rawArchive(oneTensor(entry({4, 4}, 4, 64)), data)), "past the end");
-    EXPECT_HAS(decodeError(rawArchive(oneTensor(entry({4, 4}, 0, 64)), data.substr(0, 63))), "past the end");
-    EXPECT_HAS(decodeError(rawArchive(oneTensor(entry({1}, uint64_t(-2), 4)), data)), "past the end");
+    EXPECT_HAS(
+        decodeError(rawArchive(oneTensor(entry({4, 4}, 0, 64)), data.substr(0, 63))), "past the end"
+    );
+    EXPECT_HAS(
+        decodeError(rawArchive(oneTensor(entry({1}, uint64_t(-2), 4)), data)), "past the end"
+    );
     EXPECT_HAS(decodeError(rawArchive(oneTensor(entry({1}, 70, 4)), data)), "past the end");
 
     // 2^62 floats: the element count overflows the bytes an int64 can address.
-    EXPECT_HAS(decodeError(rawArchive(oneTensor(entry({int64_t(1) << 62}, 0, 0)), data)), "overflows");
-    EXPECT_HAS(decodeError(rawArchive(oneTensor(entry({1 << 30, 1 << 30, 1 << 30}, 0, 0)), data)),
-               "overflows");
+    EXPECT_HAS(
+        decodeError(rawArchive(oneTensor(entry({int64_t(1) << 62}, 0, 0)), data)), "overflows"
+    );
+    EXPECT_HAS(
+        decodeError(rawArchive(oneTensor(entry({1 << 30, 1 << 30, 1 << 30}, 0, 0)), data)),
+        "overflows"
+    );
     // An empty dimension does not hide huge strides.
-    EXPECT_HAS(decodeError(rawArchive(oneTensor(entry({0, int64_t(1) << 40, int64_t(1) << 40}, 0, 0)),
-                                      data)), "overflows");
+    EXPECT_HAS(
+        decodeError(
+            rawArchive(oneTensor(entry({0, int64_t(1) << 40, int64_t(1) << 40}, 0, 0)), data)
+        ),
+        "overflows"
+    );
     // Claims within int64 but beyond the data: refused before allocating.
-    EXPECT_HAS(decodeError(rawArchive(oneTensor(entry({int64_t(1) << 32}, 0, uint64_t(1) << 34)), data)),
-               "past the end");
+    EXPECT_HAS(
+        decodeError(rawArchive(oneTensor(entry({int64_t(1) << 32}, 0, uint64_t(1) << 34)), data)),
+        "past the end"
+    );
 
     auto bad = entry({2}, 0, 8);
     bad["shape"] = {-2};
@@ -184,7 +207,8 @@ TEST(TensorArchive, LyingSizesAndOffsets)
     bad["shape"] = {2.0};
     EXPECT_HAS(decodeError(rawArchive(oneTensor(bad), data)), "non-negative integer");
     bad["shape"] = nlohmann::json::array();
-    for (int i = 0; i < 17; ++i) bad["shape"].push_back(1);
+    for (int i = 0; i < 17; ++i)
+        bad["shape"].push_back(1);
     EXPECT_HAS(decodeError(rawArchive(oneTensor(bad), data)), "at most 16");
     bad["shape"] = "2";
     EXPECT_HAS(decodeError(rawArchive(oneTensor(bad), data)), "shape");
@@ -196,12 +220,16 @@ TEST(TensorArchive, LyingSizesAndOffsets)
     EXPECT_HAS(decodeError(rawArchive(oneTensor(3), data)), "not an object");
 
     // Bad dtypes.
-    EXPECT_HAS(decodeError(rawArchive(oneTensor(entry({2}, 0, 8, "int32")), data)), "dtype \"int32\"");
+    EXPECT_HAS(
+        decodeError(rawArchive(oneTensor(entry({2}, 0, 8, "int32")), data)), "dtype \"int32\""
+    );
     bad = entry({2}, 0, 8);
     bad["dtype"] = 7;
     EXPECT_HAS(decodeError(rawArchive(oneTensor(bad), data)), "dtype 7");
-    EXPECT_HAS(decodeError(rawArchive(oneTensor(entry({2}, 0, 2, "bool")), std::string("\1\2"))),
-               "bool value 2");
+    EXPECT_HAS(
+        decodeError(rawArchive(oneTensor(entry({2}, 0, 2, "bool")), std::string("\1\2"))),
+        "bool value 2"
+    );
 }
 
 
@@ -209,11 +237,12 @@ TEST(TensorArchive, OverlappingTensorsCannotMultiplyTheAllocation)
 {
     // A thousand tensors all on the same 64 bytes would allocate 64 kB from a
     // 64-byte data section: refused.
-    nlohmann::json header{{"metadata", nlohmann::json::object()}, {"tensors", nlohmann::json::object()}};
+    nlohmann::json header{
+        {"metadata", nlohmann::json::object()}, {"tensors", nlohmann::json::object()}};
     for (int i = 0; i < 1000; ++i)
     {
-        header["tensors"]["t" + std::to_string(i)] =
-            {{"dtype", "float32"}, {"shape", {16}}, {"offset", 0}, {"bytes", 64}};
+        header["tensors"]["t" + std::to_string(i)] = {
+            {"dtype", "float32"}, {"shape", {16}}, {"offset", 0}, {"bytes", 64}};
     }
     EXPECT_HAS(decodeError(rawArchive(header, std::string(64, '\0'))), "claim more bytes");
 }

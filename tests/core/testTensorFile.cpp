@@ -26,7 +26,8 @@ void writePickle(const std::string& path, const c10::IValue& value)
 
 void writeBytes(const std::string& path, const std::string& bytes)
 {
-    std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        .write(bytes.data(), std::streamsize(bytes.size()));
 }
 
 
@@ -36,7 +37,7 @@ std::string le(uint64_t v, int n)
     std::string s;
     for (int i = 0; i < n; ++i)
     {
-        s += char((v >> (8*i)) & 0xff);
+        s += char((v >> (8 * i)) & 0xff);
     }
     return s;
 }
@@ -52,26 +53,31 @@ std::string zipOf(const std::vector<std::pair<std::string, std::string>>& record
         const uint64_t offset = file.size();
         const std::string sizes = le(0, 4) + le(r.second.size(), 4) + le(r.second.size(), 4);
         file += le(0x04034b50, 4) + le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4) + sizes
-              + le(r.first.size(), 2) + le(0, 2) + r.first + r.second;
+                + le(r.first.size(), 2) + le(0, 2) + r.first + r.second;
         directory += le(0x02014b50, 4) + le(20, 2) + le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4)
-                   + sizes + le(r.first.size(), 2) + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 2)
-                   + le(0, 4) + le(offset, 4) + r.first;
+                     + sizes + le(r.first.size(), 2) + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 2)
+                     + le(0, 4) + le(offset, 4) + r.first;
     }
     const uint64_t cd = file.size();
     return file + directory + le(0x06054b50, 4) + le(0, 2) + le(0, 2) + le(records.size(), 2)
-         + le(records.size(), 2) + le(directory.size(), 4) + le(cd, 4) + le(0, 2);
+           + le(records.size(), 2) + le(directory.size(), 4) + le(cd, 4) + le(0, 2);
 }
 
 
-std::string binint(int32_t v) { return "J" + le(uint32_t(v), 4); }
-std::string unicode(const std::string& s) { return "X" + le(s.size(), 4) + s; }
+std::string binint(int32_t v)
+{
+    return "J" + le(uint32_t(v), 4);
+}
+std::string unicode(const std::string& s)
+{
+    return "X" + le(s.size(), 4) + s;
+}
 
 
 /// The pickle torch.save writes for {"x": tensor}: a float32 storage of
 /// `numel` items, the tensor's offset, sizes and strides, then `more` before
 /// the final SETITEMS.
-std::string tensorPickle
-(
+std::string tensorPickle(
     int32_t numel,
     int32_t offset,
     const std::vector<int64_t>& sizes,
@@ -84,22 +90,28 @@ std::string tensorPickle
         std::string s = "(";
         for (const int64_t i : v)
         {
-            s += "\x8a\x08" + le(uint64_t(i), 8);   // LONG1, 8 bytes
+            s += "\x8a\x08" + le(uint64_t(i), 8); // LONG1, 8 bytes
         }
         return s + "t";
     };
     return std::string("\x80\x02}(") + unicode("x") + "ctorch._utils\n_rebuild_tensor_v2\n(("
-         + unicode("storage") + "ctorch\nFloatStorage\n" + unicode("0") + unicode("cpu")
-         + binint(numel) + "tQ" + binint(offset) + tuple(sizes) + tuple(strides)
-         + "\x89" "ccollections\nOrderedDict\n)Rtr" + le(7, 4) + "R" + more + "u.";
+           + unicode("storage") + "ctorch\nFloatStorage\n" + unicode("0") + unicode("cpu")
+           + binint(numel) + "tQ" + binint(offset) + tuple(sizes) + tuple(strides)
+           + "\x89"
+             "ccollections\nOrderedDict\n)Rtr"
+           + le(7, 4) + "R" + more + "u.";
 }
 
 
 /// A torch.save archive of `pickle` and one storage record of `data`.
 std::string archiveOf(const std::string& pickle, const std::string& data)
 {
-    return zipOf({{"archive/data.pkl", pickle}, {"archive/byteorder", "little"},
-                  {"archive/data/0", data}, {"archive/version", "3\n"}});
+    return zipOf(
+        {{"archive/data.pkl", pickle},
+         {"archive/byteorder", "little"},
+         {"archive/data/0", data},
+         {"archive/version", "3\n"}}
+    );
 }
 
 
@@ -124,9 +136,10 @@ TEST(TensorFile, ReadsEveryDtypeStrideOrderAndChannelLayout)
     test::TemporaryDirectory dir;
     const auto path = dir.file("mixed.pt");
 
-    const auto flags = torch::rand({6, 8}) > 0.5;                                 // bool, no channels
-    const auto sampleFastest = torch::randn({8, 2, 6}, torch::kDouble).permute({2, 1, 0}); // float64, odd strides
-    const auto plain = torch::randn({6, 3, 8});                                   // float32 with channels
+    const auto flags = torch::rand({6, 8}) > 0.5; // bool, no channels
+    const auto sampleFastest =
+        torch::randn({8, 2, 6}, torch::kDouble).permute({2, 1, 0}); // float64, odd strides
+    const auto plain = torch::randn({6, 3, 8});                     // float32 with channels
     c10::Dict<std::string, torch::Tensor> dict;
     dict.insert("flags", flags);
     dict.insert("u", sampleFastest);
@@ -164,7 +177,7 @@ TEST(TensorFile, BadFilesAndEntriesAreNamed)
     auto e = errorOf([&] { samplesOf(entries, path, "missing", 1); });
     EXPECT_NE(e.find("'missing'"), std::string::npos) << e;
     EXPECT_NE(e.find(path), std::string::npos) << e;
-    EXPECT_NE(e.find("cube"), std::string::npos) << e;       // lists what is there
+    EXPECT_NE(e.find("cube"), std::string::npos) << e; // lists what is there
 
     e = errorOf([&] { samplesOf(entries, path, "nan", 1); });
     EXPECT_NE(e.find("NaN"), std::string::npos) << e;
@@ -205,7 +218,8 @@ TEST(TensorFileDataset, ChecksSamplesGridsAndCounts)
     EXPECT_EQ(sets.train.name, "pairs");
     EXPECT_EQ(sets.tests.at(0).y.sizes(), (std::vector<int64_t>{10, 2, 16}));
 
-    auto e = errorOf([&] { readTensorFileDatasets(TensorFileDatasetOptions(base).output("short")); });
+    auto e =
+        errorOf([&] { readTensorFileDatasets(TensorFileDatasetOptions(base).output("short")); });
     EXPECT_NE(e.find("samples"), std::string::npos) << e;
     e = errorOf([&] { readTensorFileDatasets(TensorFileDatasetOptions(base).output("coarse")); });
     EXPECT_NE(e.find("different grids"), std::string::npos) << e;
@@ -228,7 +242,8 @@ TEST(TensorFile, ReadsTheSharedBurgersData)
     EXPECT_EQ(y.sizes(), (std::vector<int64_t>{800, 17, 16}));
     // Bitwise what torch::pickle_load reads.
     std::ifstream in(path, std::ios::binary);
-    const std::vector<char> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::vector<char> bytes{
+        std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     const auto reference = torch::pickle_load(bytes).toGenericDict();
     EXPECT_EQ(entries.size(), reference.size());
     for (const auto& item : reference)
@@ -252,10 +267,7 @@ TEST(TensorFile, CraftedArchivesAreRefusedNotCrashes)
         writeBytes(path, bytes);
         return readTensorDict(path);
     };
-    const auto error = [&](const std::string& bytes)
-    {
-        return errorOf([&] { read(bytes); });
-    };
+    const auto error = [&](const std::string& bytes) { return errorOf([&] { read(bytes); }); };
 
     // The hand-made archive itself reads (and as_strided order is honoured).
     std::string data;
@@ -272,36 +284,75 @@ TEST(TensorFile, CraftedArchivesAreRefusedNotCrashes)
     EXPECT_HAS(e, path);
     EXPECT_HAS(e, "claims 1000 items of 4 bytes, its record holds 24 bytes");
     // A tensor reaching past its storage.
-    EXPECT_HAS(error(archiveOf(tensorPickle(6, 4, {3}, {1}), data)), "reaches element 6 of a storage of 6");
+    EXPECT_HAS(
+        error(archiveOf(tensorPickle(6, 4, {3}, {1}), data)), "reaches element 6 of a storage of 6"
+    );
     EXPECT_HAS(error(archiveOf(tensorPickle(6, 0, {2, 3}, {3, 2}), data)), "reaches element");
     // A huge claimed size (old code: a 16 GiB allocation from a 1 kB file).
-    EXPECT_HAS(error(archiveOf(tensorPickle(INT32_MAX, 0, {INT32_MAX}, {1}), data)), "claims 2147483647 items");
-    EXPECT_HAS(error(archiveOf(tensorPickle(6, 0, {int64_t(1) << 62, 4}, {1, 1}), data)), "overflow");
-    EXPECT_HAS(error(archiveOf(tensorPickle(6, 0, {int64_t(1) << 20, int64_t(1) << 20}, {0, 0}), data)),
-               "times the file's bytes");
+    EXPECT_HAS(
+        error(archiveOf(tensorPickle(INT32_MAX, 0, {INT32_MAX}, {1}), data)),
+        "claims 2147483647 items"
+    );
+    EXPECT_HAS(
+        error(archiveOf(tensorPickle(6, 0, {int64_t(1) << 62, 4}, {1, 1}), data)), "overflow"
+    );
+    EXPECT_HAS(
+        error(archiveOf(tensorPickle(6, 0, {int64_t(1) << 20, int64_t(1) << 20}, {0, 0}), data)),
+        "times the file's bytes"
+    );
     EXPECT_HAS(error(archiveOf(tensorPickle(6, 0, {2}, {-1}), data)), "negative");
     EXPECT_HAS(error(archiveOf(tensorPickle(-6, 0, {2}, {1}), data)), "claims -6 items");
     EXPECT_HAS(error(archiveOf(tensorPickle(6, -1, {2}, {1}), data)), "negative offset");
     // A bad memo index (old code: abort).
-    EXPECT_HAS(error(archiveOf(tensorPickle(6, 0, {6}, {1}, "h\xc8"), data)), "memo index 200 was never stored");
-    EXPECT_HAS(error(archiveOf(tensorPickle(6, 0, {6}, {1}, "j\xff\xff\xff\xff"), data)), "memo index 4294967295");
+    EXPECT_HAS(
+        error(archiveOf(tensorPickle(6, 0, {6}, {1}, "h\xc8"), data)),
+        "memo index 200 was never stored"
+    );
+    EXPECT_HAS(
+        error(archiveOf(tensorPickle(6, 0, {6}, {1}, "j\xff\xff\xff\xff"), data)),
+        "memo index 4294967295"
+    );
     // No code runs: any other global is refused.
-    EXPECT_HAS(error(archiveOf("\x80\x02" "cos\nsystem\n(" + unicode("echo hi") + "tR.", data)),
-               "refuses the global 'os.system'");
-    EXPECT_HAS(error(archiveOf("\x80\x02" "c__builtin__\neval\n.", data)), "refuses the global");
+    EXPECT_HAS(
+        error(archiveOf(
+            "\x80\x02"
+            "cos\nsystem\n("
+                + unicode("echo hi") + "tR.",
+            data
+        )),
+        "refuses the global 'os.system'"
+    );
+    EXPECT_HAS(
+        error(archiveOf(
+            "\x80\x02"
+            "c__builtin__\neval\n.",
+            data
+        )),
+        "refuses the global"
+    );
     // Opcodes torch.save does not write for tensors.
     EXPECT_HAS(error(archiveOf("\x80\x02I1\n.", data)), "opcode 0x49");
     EXPECT_HAS(error(archiveOf("\x80\x02(((((", data)), "truncated pickle");
     EXPECT_HAS(error(archiveOf("\x80\x02u.", data)), "no MARK");
-    EXPECT_HAS(error(archiveOf(std::string("\x80\x02") + std::string(100, ']') + std::string(99, 'a') + ".", data)),
-               "nested deeper");
+    EXPECT_HAS(
+        error(archiveOf(
+            std::string("\x80\x02") + std::string(100, ']') + std::string(99, 'a') + ".", data
+        )),
+        "nested deeper"
+    );
     // A missing record, a compressed record, a record past the end.
-    EXPECT_HAS(error(zipOf({{"archive/data.pkl", tensorPickle(6, 0, {6}, {1})}})), "has no record archive/data/0");
+    EXPECT_HAS(
+        error(zipOf({{"archive/data.pkl", tensorPickle(6, 0, {6}, {1})}})),
+        "has no record archive/data/0"
+    );
     auto zip = archiveOf(tensorPickle(6, 0, {6}, {1}), data);
     auto compressed = zip;
     compressed[zip.find("PK\x01\x02") + 10] = 8;
     EXPECT_HAS(error(compressed), "is compressed");
-    EXPECT_HAS(error(zipOf({{"archive/data.pkl", "\x80\x02}."}, {"archive/byteorder", "big"}})), "byte order 'big'");
+    EXPECT_HAS(
+        error(zipOf({{"archive/data.pkl", "\x80\x02}."}, {"archive/byteorder", "big"}})),
+        "byte order 'big'"
+    );
     EXPECT_HAS(error(zipOf({{"other/file", "x"}})), "no data.pkl");
     // Truncated anywhere: an error, never a crash.
     for (size_t keep = 0; keep < zip.size(); keep += 7)
@@ -347,16 +398,18 @@ TEST(TensorFile, ReadsTheSharedCarsWithoutPickleLoad)
     {
         for (size_t i = 0; i + 1 < dict.items.size(); i += 2)
         {
-            if (dict.items[i].string == key) return dict.items[i + 1].tensor;
+            if (dict.items[i].string == key)
+                return dict.items[i + 1].tensor;
         }
         return {};
     };
     // What torch::pickle_load reads from the same file.
-    const auto reference = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end())).toList();
+    const auto reference =
+        torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end())).toList();
     for (size_t car = 0; car < 3; ++car)
     {
         const auto ref = reference.get(car).toGenericDict();
-        EXPECT_EQ(cars.items[car].items.size(), 2*ref.size());
+        EXPECT_EQ(cars.items[car].items.size(), 2 * ref.size());
         for (const auto& item : ref)
         {
             const auto mine = entry(cars.items[car], item.key().toStringRef());

@@ -2,12 +2,12 @@
 
 #include "TestSupport.hpp"
 
+#include "nop/data/Normaliser.hpp"
 #include "nop/data/TensorFileDataset.hpp"
+#include "nop/runtime/PeakMemory.hpp"
 #include "nop/training/LRScheduler.hpp"
 #include "nop/training/Losses.hpp"
-#include "nop/data/Normaliser.hpp"
 #include "nop/training/Trainer.hpp"
-#include "nop/runtime/PeakMemory.hpp"
 
 #include <gtest/gtest.h>
 
@@ -22,21 +22,22 @@ namespace
 Dataset syntheticDataset(int64_t samples, double scale = 1)
 {
     const int64_t n = 32;
-    const auto t = torch::arange(n, torch::kFloat)/double(n)*2*M_PI;
+    const auto t = torch::arange(n, torch::kFloat) / double(n) * 2 * M_PI;
     const auto a = torch::randn({samples, 1, 1});
     const auto b = torch::randn({samples, 1, 1});
     Dataset data;
     data.name = "synthetic";
-    data.x = (a*torch::sin(t) + b*torch::cos(2*t))*scale;
-    data.y = a*torch::cos(t) - 0.5*b*torch::sin(2*t);
+    data.x = (a * torch::sin(t) + b * torch::cos(2 * t)) * scale;
+    data.y = a * torch::cos(t) - 0.5 * b * torch::sin(2 * t);
     return data;
 }
 
 
 FNO tinyFNO(Stabiliser stabiliser = Stabiliser::none, ReducedType type = ReducedType::automatic)
 {
-    return FNO(FNOOptions(1, 1, {8}).hiddenChannels(8).nLayers(2)
-        .stabiliser(stabiliser).reducedType(type));
+    return FNO(
+        FNOOptions(1, 1, {8}).hiddenChannels(8).nLayers(2).stabiliser(stabiliser).reducedType(type)
+    );
 }
 
 } // namespace
@@ -45,24 +46,26 @@ FNO tinyFNO(Stabiliser stabiliser = Stabiliser::none, ReducedType type = Reduced
 TEST(Losses, RelativeErrorsHaveKnownValues)
 {
     const auto truth = torch::randn({3, 2, 20});
-    EXPECT_TRUE(torch::allclose(relativeL2(1.1*truth, truth), torch::full({3, 2}, 0.1), 1e-5));
-    EXPECT_TRUE(torch::allclose(relativeH1(2*truth, truth), torch::ones({3, 2}), 1e-5));
+    EXPECT_TRUE(torch::allclose(relativeL2(1.1 * truth, truth), torch::full({3, 2}, 0.1), 1e-5));
+    EXPECT_TRUE(torch::allclose(relativeH1(2 * truth, truth), torch::ones({3, 2}), 1e-5));
     EXPECT_NEAR(relativeLoss(LossKind::l2, truth, truth).item<double>(), 0, 1e-12);
 
     // H1 weighs derivatives: a high-frequency error counts more than in L2.
     const auto x = torch::linspace(0, 1, 64).view({1, 1, 64});
-    const auto smooth = torch::sin(2*M_PI*x);
-    const auto wiggly = smooth + 0.01*torch::sin(40*M_PI*x);
-    EXPECT_GT(relativeH1(wiggly, smooth).item<double>(), 5*relativeL2(wiggly, smooth).item<double>());
+    const auto smooth = torch::sin(2 * M_PI * x);
+    const auto wiggly = smooth + 0.01 * torch::sin(40 * M_PI * x);
+    EXPECT_GT(
+        relativeH1(wiggly, smooth).item<double>(), 5 * relativeL2(wiggly, smooth).item<double>()
+    );
 
-    EXPECT_NEAR(relativeLoss(LossKind::h1, 2*truth, truth).item<double>(), 1, 1e-5);
+    EXPECT_NEAR(relativeLoss(LossKind::h1, 2 * truth, truth).item<double>(), 1, 1e-5);
 }
 
 
 TEST(Normaliser, RoundTripAndUnitStatistics)
 {
-    const auto data = torch::randn({50, 3, 16})*torch::tensor({1.0, 10.0, 0.1}).view({1, 3, 1})
-                    + torch::tensor({5.0, -2.0, 100.0}).view({1, 3, 1});
+    const auto data = torch::randn({50, 3, 16}) * torch::tensor({1.0, 10.0, 0.1}).view({1, 3, 1})
+                      + torch::tensor({5.0, -2.0, 100.0}).view({1, 3, 1});
     const auto normaliser = GaussianNormaliser::fit(data.to(torch::kFloat));
     const auto encoded = normaliser.encode(data.to(torch::kFloat));
     const auto perChannel = encoded.transpose(0, 1).flatten(1);
@@ -95,15 +98,19 @@ TEST(LRScheduler, StepAndCosine)
 
 TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
 {
-    const PeakMemory::Tracking tracking;   // the peak is reported when asked
+    const PeakMemory::Tracking tracking; // the peak is reported when asked
     torch::manual_seed(6);
     const auto train = syntheticDataset(64);
     const auto test = syntheticDataset(16);
     Surrogate surrogate(tinyFNO(Stabiliser::tanh)->options);
-    const Trainer trainer
-    (
-        TrainerOptions().epochs(8).batchSize(16).learningRate(1e-2).loss(LossKind::l2)
-            .precision(TrainingPrecision::schedule).schedule({0.25, 0.5, 0.25}),
+    const Trainer trainer(
+        TrainerOptions()
+            .epochs(8)
+            .batchSize(16)
+            .learningRate(1e-2)
+            .loss(LossKind::l2)
+            .precision(TrainingPrecision::schedule)
+            .schedule({0.25, 0.5, 0.25}),
         torch::kCPU
     );
 
@@ -118,13 +125,12 @@ TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
         for (const auto& conv : *std::dynamic_pointer_cast<FNOImpl>(surrogate.model)->blocks->convs)
         {
             words += (words.empty() ? "" : " ")
-                   + toString(conv->as<SpectralConvImpl>()->options.precision());
+                     + toString(conv->as<SpectralConvImpl>()->options.precision());
         }
         return words;
     };
     std::vector<std::string> spectral;
-    const auto summary = trainer.fit
-    (
+    const auto summary = trainer.fit(
         surrogate, train, {test},
         [&](const std::string& l)
         {
@@ -137,7 +143,8 @@ TEST(Trainer, AppliesThePrecisionScheduleAndLearns)
     const char* expected[] = {"half", "half", "mixed", "mixed", "mixed", "mixed", "full", "full"};
     for (size_t i = 0; i < 8; ++i)
     {
-        EXPECT_NE(lines[i].find(std::string("precision ") + expected[i]), std::string::npos) << lines[i];
+        EXPECT_NE(lines[i].find(std::string("precision ") + expected[i]), std::string::npos)
+            << lines[i];
         EXPECT_EQ(ran[i], expected[i]) << "epoch " << i + 1;
         EXPECT_EQ(spectral[i], std::string(expected[i]) + " " + expected[i]) << "epoch " << i + 1;
         EXPECT_NE(lines[i].find("samples/s"), std::string::npos);
@@ -157,13 +164,17 @@ TEST(Trainer, ReportsNonFiniteStepsInHalfWithoutStabiliser)
     torch::manual_seed(7);
     const auto train = syntheticDataset(32, 1e6);
     Surrogate surrogate(tinyFNO(Stabiliser::none, ReducedType::float16)->options);
-    const Trainer trainer
-    (
-        TrainerOptions().epochs(1).batchSize(16).precision(TrainingPrecision::half).normaliseInputs(false),
+    const Trainer trainer(
+        TrainerOptions()
+            .epochs(1)
+            .batchSize(16)
+            .precision(TrainingPrecision::half)
+            .normaliseInputs(false),
         torch::kCPU
     );
     std::string log;
-    const auto summary = trainer.fit(surrogate, train, {}, [&](const std::string& l) { log += l + "\n"; });
+    const auto summary =
+        trainer.fit(surrogate, train, {}, [&](const std::string& l) { log += l + "\n"; });
     EXPECT_EQ(summary.nonFiniteSteps, summary.steps);
     EXPECT_NE(log.find("non-finite"), std::string::npos);
     EXPECT_NE(log.find("stabiliser tanh"), std::string::npos);
@@ -171,7 +182,8 @@ TEST(Trainer, ReportsNonFiniteStepsInHalfWithoutStabiliser)
 
 
 // In each precision: the same seed gives the same model, bit for bit
-class TrainerPrecision : public ::testing::TestWithParam<Precision> {};
+class TrainerPrecision : public ::testing::TestWithParam<Precision>
+{};
 
 TEST_P(TrainerPrecision, SameSeedSameModel)
 {
@@ -184,7 +196,14 @@ TEST_P(TrainerPrecision, SameSeedSameModel)
         Trainer(TrainerOptions().epochs(2).batchSize(8).precision(precision), torch::kCPU)
             .fit(surrogate, train, {}, [](const std::string&) {});
         return torch::cat(
-            [&] { std::vector<torch::Tensor> v; for (auto& p : surrogate.model->parameters()) v.push_back(p.flatten()); return v; }());
+            [&]
+            {
+                std::vector<torch::Tensor> v;
+                for (auto& p : surrogate.model->parameters())
+                    v.push_back(p.flatten());
+                return v;
+            }()
+        );
     };
     EXPECT_TRUE(torch::equal(trainOnce(), trainOnce()));
 
@@ -200,7 +219,12 @@ TEST_P(TrainerPrecision, SameSeedSameModel)
     EXPECT_FALSE(torch::equal(trainOnce(), torch::cat(initial)));
 }
 
-INSTANTIATE_TEST_SUITE_P(Precisions, TrainerPrecision, ::testing::ValuesIn(test::allPrecisions), test::precisionName);
+INSTANTIATE_TEST_SUITE_P(
+    Precisions,
+    TrainerPrecision,
+    ::testing::ValuesIn(test::allPrecisions),
+    test::precisionName
+);
 
 
 TEST(Trainer, RejectsBadOptionsByName)
@@ -240,11 +264,15 @@ TEST(Trainer, RejectsBadOptionsByName)
         }
         return std::string("no error");
     };
-    EXPECT_EQ(unknown(fromString<Optimiser>, "sgd"), "unknown optimiser 'sgd' (valid: adamW, adam)");
+    EXPECT_EQ(
+        unknown(fromString<Optimiser>, "sgd"), "unknown optimiser 'sgd' (valid: adamW, adam)"
+    );
     EXPECT_EQ(unknown(fromString<LossKind>, "l3"), "unknown loss 'l3' (valid: l2, h1)");
-    EXPECT_EQ(unknown(fromString<Scheduler>, "linear"), "unknown scheduler 'linear' (valid: none, step, cosine)");
-    EXPECT_EQ
-    (
+    EXPECT_EQ(
+        unknown(fromString<Scheduler>, "linear"),
+        "unknown scheduler 'linear' (valid: none, step, cosine)"
+    );
+    EXPECT_EQ(
         unknown(fromString<TrainingPrecision>, "quarter"),
         "unknown precision 'quarter' (valid: full, mixed, half, schedule)"
     );
@@ -263,21 +291,31 @@ TEST(Trainer, BurgersReachesStatedError)
         GTEST_SKIP() << "shared data absent: " << test::sharedData();
     }
     torch::manual_seed(0);
-    const auto sets = readTensorFileDatasets
-    (
-        TensorFileDatasetOptions().trainFile(trainFile).testFiles({testFile})
-            .input("x").output("y").spatialDims(1).nTrain(200).nTest(100)
+    const auto sets = readTensorFileDatasets(TensorFileDatasetOptions()
+                                                 .trainFile(trainFile)
+                                                 .testFiles({testFile})
+                                                 .input("x")
+                                                 .output("y")
+                                                 .spatialDims(1)
+                                                 .nTrain(200)
+                                                 .nTest(100));
+    Surrogate surrogate(
+        FNOOptions(1, 17, {16}).hiddenChannels(32).nLayers(4).stabiliser(Stabiliser::tanh)
     );
-    Surrogate surrogate(FNOOptions(1, 17, {16}).hiddenChannels(32).nLayers(4).stabiliser(Stabiliser::tanh));
-    const Trainer trainer
-    (
-        TrainerOptions().epochs(25).batchSize(16).learningRate(8e-3).loss(LossKind::h1).precision(TrainingPrecision::schedule),
+    const Trainer trainer(
+        TrainerOptions()
+            .epochs(25)
+            .batchSize(16)
+            .learningRate(8e-3)
+            .loss(LossKind::h1)
+            .precision(TrainingPrecision::schedule),
         torch::kCPU
     );
     const auto summary = trainer.fit(surrogate, sets.train, sets.tests, [](const std::string&) {});
     for (const auto& e : summary.finalErrors)
     {
-        if (e.precision == Precision::half) continue;
+        if (e.precision == Precision::half)
+            continue;
         EXPECT_LT(e.l2, 0.10) << toString(e.precision);
     }
 }

@@ -52,7 +52,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         (void)s;
     }
     catch (const std::runtime_error&)
-    {
-    }
+    {}
     return 0;
 }

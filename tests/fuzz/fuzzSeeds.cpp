@@ -37,19 +37,19 @@ void modelSeed(const fs::path& dir, const std::string& name, Surrogate s)
 {
     s.inputNormaliser = GaussianNormaliser::fit(torch::randn({4, s.model->inChannels(), 4}));
     s.outputNormaliser = GaussianNormaliser::fit(torch::randn({4, s.model->outChannels(), 4}));
-    const auto file = dir/(name + ".nop");
+    const auto file = dir / (name + ".nop");
     saveModelFile(file.string(), s);
     const std::string bytes = read(file);
     fs::remove(file);
-    write(dir/(name + ".file"), "\x01" + bytes);
-    write(dir/(name + ".payload"), std::string(1, '\0') + bytes.substr(32));
+    write(dir / (name + ".file"), "\x01" + bytes);
+    write(dir / (name + ".payload"), std::string(1, '\0') + bytes.substr(32));
 }
 
 
 void tensorSeed(const fs::path& dir, const std::string& name, const c10::IValue& value)
 {
     const auto bytes = torch::pickle_save(value);
-    write(dir/(name + ".pt"), std::string(bytes.begin(), bytes.end()));
+    write(dir / (name + ".pt"), std::string(bytes.begin(), bytes.end()));
 }
 
 } // namespace
@@ -101,11 +101,11 @@ int main(int argc, char** argv)
     {
         for (const char* name : {"burgers_test_16.pt", "mini_car.pt"})
         {
-            const auto path = fs::path(argv[3])/"neuraloperator"/name;
+            const auto path = fs::path(argv[3]) / "neuraloperator" / name;
             if (fs::exists(path))
             {
-                fs::copy_file(path, tensors/name, fs::copy_options::overwrite_existing);
-                fs::permissions(tensors/name, fs::perms::owner_read | fs::perms::owner_write);
+                fs::copy_file(path, tensors / name, fs::copy_options::overwrite_existing);
+                fs::permissions(tensors / name, fs::perms::owner_read | fs::perms::owner_write);
             }
         }
     }

@@ -3,16 +3,13 @@
 namespace nop
 {
 
-GaussianNormaliser::GaussianNormaliser(torch::Tensor mean, torch::Tensor std)
-:
+GaussianNormaliser::GaussianNormaliser(torch::Tensor mean, torch::Tensor std) :
     mean_(std::move(mean)),
     std_(std::move(std))
 {
-    TORCH_CHECK
-    (
-        mean_.dim() == 1 && mean_.sizes() == std_.sizes(),
-        "GaussianNormaliser: mean ", mean_.sizes(), " and std ", std_.sizes(),
-        " must be equal-length vectors"
+    TORCH_CHECK(
+        mean_.dim() == 1 && mean_.sizes() == std_.sizes(), "GaussianNormaliser: mean ",
+        mean_.sizes(), " and std ", std_.sizes(), " must be equal-length vectors"
     );
 }
 
@@ -22,24 +19,18 @@ GaussianNormaliser GaussianNormaliser::fit(const torch::Tensor& data)
     TORCH_CHECK(data.dim() >= 2, "GaussianNormaliser: data must be (samples, channels, ...)");
     // Statistics in float64: sums over many points lose digits in float32.
     const auto perChannel = data.to(torch::kDouble).transpose(0, 1).flatten(1);
-    return GaussianNormaliser
-    (
+    return GaussianNormaliser(
         perChannel.mean(1).to(torch::kFloat),
         perChannel.std(1, /*unbiased*/ false).to(torch::kFloat)
     );
 }
 
 
-torch::Tensor GaussianNormaliser::broadcast
-(
-    const torch::Tensor& stat,
-    const torch::Tensor& x
-) const
+torch::Tensor GaussianNormaliser::broadcast(const torch::Tensor& stat, const torch::Tensor& x) const
 {
-    TORCH_CHECK
-    (
-        x.dim() >= 2 && x.size(1) == stat.size(0),
-        "GaussianNormaliser: data has ", x.size(1), " channels, the normaliser ", stat.size(0)
+    TORCH_CHECK(
+        x.dim() >= 2 && x.size(1) == stat.size(0), "GaussianNormaliser: data has ", x.size(1),
+        " channels, the normaliser ", stat.size(0)
     );
     std::vector<int64_t> shape(x.dim(), 1);
     shape[1] = stat.size(0);
@@ -53,7 +44,7 @@ torch::Tensor GaussianNormaliser::encode(const torch::Tensor& x) const
     {
         return x;
     }
-    return (x - broadcast(mean_, x))/(broadcast(std_, x) + eps);
+    return (x - broadcast(mean_, x)) / (broadcast(std_, x) + eps);
 }
 
 
@@ -63,7 +54,7 @@ torch::Tensor GaussianNormaliser::decode(const torch::Tensor& x) const
     {
         return x;
     }
-    return x*(broadcast(std_, x) + eps) + broadcast(mean_, x);
+    return x * (broadcast(std_, x) + eps) + broadcast(mean_, x);
 }
 
 

@@ -12,10 +12,8 @@ namespace nop
 std::map<std::string, torch::Tensor> readTensorDict(const std::string& path)
 {
     const std::string what = "tensor file '" + path + "'";
-    const TorchValue value = readTorchSave
-    (
-        readRegularFile(path, maxTensorFileBytes, "tensor file"), what
-    );
+    const TorchValue value =
+        readTorchSave(readRegularFile(path, maxTensorFileBytes, "tensor file"), what);
     if (value.kind != TorchValue::Kind::dict)
     {
         throw std::runtime_error(what + " holds no dict, expected a dict of tensors");
@@ -35,8 +33,7 @@ std::map<std::string, torch::Tensor> readTensorDict(const std::string& path)
 }
 
 
-torch::Tensor samplesOf
-(
+torch::Tensor samplesOf(
     const std::map<std::string, torch::Tensor>& entries,
     const std::string& path,
     const std::string& name,
@@ -52,15 +49,12 @@ torch::Tensor samplesOf
         {
             names += (names.empty() ? "" : ", ") + entry.first;
         }
-        throw std::runtime_error
-        (
-            "no " + where + " (tensor entries: " + names + ")"
-        );
+        throw std::runtime_error("no " + where + " (tensor entries: " + names + ")");
     }
     auto t = found->second;
     const auto type = t.scalar_type();
     if (type != torch::kFloat && type != torch::kDouble && type != torch::kBool
-     && type != torch::kHalf && type != torch::kBFloat16)
+        && type != torch::kHalf && type != torch::kBFloat16)
     {
         std::ostringstream os;
         os << where << " has type " << type << ", expected float32, float64 or bool";
@@ -73,17 +67,16 @@ torch::Tensor samplesOf
     if (t.dim() != spatialDims + 2)
     {
         std::ostringstream os;
-        os  << where << " has shape " << found->second.sizes() << ", expected (samples, d1..d"
-            << spatialDims << ") or (samples, channels, d1..d" << spatialDims
-            << ") for spatialDims " << spatialDims;
+        os << where << " has shape " << found->second.sizes() << ", expected (samples, d1..d"
+           << spatialDims << ") or (samples, channels, d1..d" << spatialDims << ") for spatialDims "
+           << spatialDims;
         throw std::runtime_error(os.str());
     }
     t = t.to(torch::kFloat).contiguous();
     if (!t.isfinite().all().item<bool>())
     {
         const auto bad = (~t.isfinite()).nonzero()[0][0].item<int64_t>();
-        throw std::runtime_error
-        (
+        throw std::runtime_error(
             where + " holds NaN or Inf (first in sample " + std::to_string(bad) + ")"
         );
     }

@@ -26,8 +26,7 @@ std::map<std::string, torch::Tensor> readTensorDict(const std::string& path);
 /// order is accepted, an entry with spatialDims+1 dimensions gets a channel
 /// dimension of 1. Throws std::runtime_error naming the file and entry when
 /// it is missing, has the wrong rank or type, or holds NaN or Inf.
-torch::Tensor samplesOf
-(
+torch::Tensor samplesOf(
     const std::map<std::string, torch::Tensor>& entries,
     const std::string& path,
     const std::string& name,

@@ -20,12 +20,7 @@ std::string stem(const std::string& path)
 }
 
 
-Dataset readDataset
-(
-    const TensorFileDatasetOptions& options,
-    const std::string& path,
-    int64_t limit
-)
+Dataset readDataset(const TensorFileDatasetOptions& options, const std::string& path, int64_t limit)
 {
     const auto entries = readTensorDict(path);
     Dataset data;
@@ -37,8 +32,8 @@ Dataset readDataset
     if (data.x.size(0) != data.y.size(0))
     {
         error << "tensor file '" << path << "': entries '" << options.input() << "' and '"
-              << options.output() << "' hold " << data.x.size(0) << " and "
-              << data.y.size(0) << " samples";
+              << options.output() << "' hold " << data.x.size(0) << " and " << data.y.size(0)
+              << " samples";
     }
     else if (data.x.sizes().slice(2) != data.y.sizes().slice(2))
     {
@@ -48,8 +43,8 @@ Dataset readDataset
     }
     else if (limit > data.size())
     {
-        error << "tensor file '" << path << "' holds " << data.size()
-              << " samples, fewer than the " << limit << " asked for";
+        error << "tensor file '" << path << "' holds " << data.size() << " samples, fewer than the "
+              << limit << " asked for";
     }
     if (!error.str().empty())
     {
@@ -90,8 +85,8 @@ TensorFileDatasets readTensorFileDatasets(const TensorFileDatasetOptions& option
         {
             std::ostringstream error;
             error << "test file '" << path << "' has " << test.x.size(1) << " input and "
-                  << test.y.size(1) << " output channels, the train file "
-                  << sets.train.x.size(1) << " and " << sets.train.y.size(1);
+                  << test.y.size(1) << " output channels, the train file " << sets.train.x.size(1)
+                  << " and " << sets.train.y.size(1);
             throw std::runtime_error(error.str());
         }
         sets.tests.push_back(std::move(test));

@@ -2,8 +2,8 @@
 
 // Training and test sets from tensor files.
 
-#include "nop/data/TensorFileDatasetOptions.hpp"
 #include "nop/data/Dataset.hpp"
+#include "nop/data/TensorFileDatasetOptions.hpp"
 
 #include <vector>
 

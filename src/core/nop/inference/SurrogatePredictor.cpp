@@ -14,8 +14,7 @@ namespace nop
 
 struct SurrogatePredictor::Impl
 {
-    Impl(const std::string& file, const torch::Device& dev)
-    :
+    Impl(const std::string& file, const torch::Device& dev) :
         modelFile(file),
         device(dev),
         surrogate(loadModelFile(file, dev))
@@ -28,21 +27,20 @@ struct SurrogatePredictor::Impl
 };
 
 
-
-
-SurrogatePredictor::SurrogatePredictor
-(
+SurrogatePredictor::SurrogatePredictor(
     const std::string& modelFile,
     const std::string& device,
     int64_t threads
 )
 {
-    withoutBacktrace([&]
-    {
-        impl_ = std::make_unique<Impl>(modelFile, deviceFromString(device));
-        impl_->threads = setThreads(threads);
-        return 0;
-    });
+    withoutBacktrace(
+        [&]
+        {
+            impl_ = std::make_unique<Impl>(modelFile, deviceFromString(device));
+            impl_->threads = setThreads(threads);
+            return 0;
+        }
+    );
 }
 
 
@@ -104,8 +102,7 @@ int64_t SurrogatePredictor::threads() const
 }
 
 
-std::vector<float> SurrogatePredictor::predict
-(
+std::vector<float> SurrogatePredictor::predict(
     const std::vector<float>& x,
     const std::vector<int64_t>& grid,
     const std::string& precision
@@ -115,10 +112,9 @@ std::vector<float> SurrogatePredictor::predict
     const auto modes = surrogate.model->smallestGrid();
     if (grid.size() != modes.size())
     {
-        throw std::invalid_argument
-        (
-            impl_->modelFile + ": the model is " + std::to_string(modes.size())
-          + "D, the grid has " + std::to_string(grid.size()) + " dimensions"
+        throw std::invalid_argument(
+            impl_->modelFile + ": the model is " + std::to_string(modes.size()) + "D, the grid has "
+            + std::to_string(grid.size()) + " dimensions"
         );
     }
     int64_t points = 1;
@@ -126,47 +122,47 @@ std::vector<float> SurrogatePredictor::predict
     {
         if (grid[d] < modes[d])
         {
-            throw std::invalid_argument
-            (
+            throw std::invalid_argument(
                 impl_->modelFile + ": " + std::to_string(grid[d]) + " grid points in dimension "
-              + std::to_string(d + 1) + " are fewer than its " + std::to_string(modes[d])
-              + " modes"
+                + std::to_string(d + 1) + " are fewer than its " + std::to_string(modes[d])
+                + " modes"
             );
         }
         points *= grid[d];
     }
-    if (int64_t(x.size()) != inChannels()*points)
+    if (int64_t(x.size()) != inChannels() * points)
     {
-        throw std::invalid_argument
-        (
+        throw std::invalid_argument(
             impl_->modelFile + ": the input holds " + std::to_string(x.size())
-          + " values, the model needs " + std::to_string(inChannels()) + " channels x "
-          + std::to_string(points) + " grid points"
+            + " values, the model needs " + std::to_string(inChannels()) + " channels x "
+            + std::to_string(points) + " grid points"
         );
     }
 
-    return withoutBacktrace([&]
-    {
-        torch::NoGradGuard noGrad;
-        std::vector<int64_t> shape{1, inChannels()};
-        shape.insert(shape.end(), grid.begin(), grid.end());
-        const auto input =
-            torch::from_blob(const_cast<float*>(x.data()), shape).to(impl_->device);
-
-        surrogate.model->setPrecision(fromString<Precision>(precision));
-        const auto y = surrogate.predict(input).to(torch::kCPU, torch::kFloat).contiguous();
-        surrogate.model->setPrecision(Precision::full);
-
-        if (!torch::isfinite(y).all().item<bool>())
+    return withoutBacktrace(
+        [&]
         {
-            throw std::runtime_error
-            (
-                impl_->modelFile + ": the prediction is not finite (inputs out of the"
-                " range the model was trained on?)"
-            );
+            torch::NoGradGuard noGrad;
+            std::vector<int64_t> shape{1, inChannels()};
+            shape.insert(shape.end(), grid.begin(), grid.end());
+            const auto input =
+                torch::from_blob(const_cast<float*>(x.data()), shape).to(impl_->device);
+
+            surrogate.model->setPrecision(fromString<Precision>(precision));
+            const auto y = surrogate.predict(input).to(torch::kCPU, torch::kFloat).contiguous();
+            surrogate.model->setPrecision(Precision::full);
+
+            if (!torch::isfinite(y).all().item<bool>())
+            {
+                throw std::runtime_error(
+                    impl_->modelFile
+                    + ": the prediction is not finite (inputs out of the"
+                      " range the model was trained on?)"
+                );
+            }
+            return std::vector<float>(y.data_ptr<float>(), y.data_ptr<float>() + y.numel());
         }
-        return std::vector<float>(y.data_ptr<float>(), y.data_ptr<float>() + y.numel());
-    });
+    );
 }
 
 } // namespace nop

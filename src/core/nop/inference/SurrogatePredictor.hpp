@@ -24,8 +24,7 @@ public:
     /// rank its share so that ranks do not oversubscribe cores). Throws
     /// std::runtime_error naming the file for a missing, truncated,
     /// corrupt or foreign model file.
-    SurrogatePredictor
-    (
+    SurrogatePredictor(
         const std::string& modelFile,
         const std::string& device = "cpu",
         int64_t threads = 0
@@ -53,8 +52,7 @@ public:
     /// the result (outChannels, d1..dN), in physical units. `precision`:
     /// full, mixed or half. Throws std::invalid_argument when x does not
     /// fit, std::runtime_error when the prediction is not finite.
-    std::vector<float> predict
-    (
+    std::vector<float> predict(
         const std::vector<float>& x,
         const std::vector<int64_t>& grid,
         const std::string& precision = "full"

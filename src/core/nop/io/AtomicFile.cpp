@@ -40,8 +40,9 @@ void writeFileAtomically(const std::string& path, const std::string& bytes)
     if (error)
     {
         std::remove(temporary.c_str());
-        throw std::runtime_error("cannot rename '" + temporary + "' to '" + path + "': "
-            + error.message());
+        throw std::runtime_error(
+            "cannot rename '" + temporary + "' to '" + path + "': " + error.message()
+        );
     }
 }
 

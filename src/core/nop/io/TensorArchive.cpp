@@ -12,8 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static_assert
-(
+static_assert(
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
     "tensor archives are little-endian; this build assumes a little-endian host"
 );
@@ -32,15 +31,9 @@ struct DtypeName
     torch::ScalarType type;
 };
 
-const DtypeName dtypes[] =
-{
-    {"float32", torch::kFloat},
-    {"float64", torch::kDouble},
-    {"float16", torch::kHalf},
-    {"bfloat16", torch::kBFloat16},
-    {"int64", torch::kLong},
-    {"bool", torch::kBool}
-};
+const DtypeName dtypes[] = {{"float32", torch::kFloat}, {"float64", torch::kDouble},
+                            {"float16", torch::kHalf},  {"bfloat16", torch::kBFloat16},
+                            {"int64", torch::kLong},    {"bool", torch::kBool}};
 
 
 const char* nameOf(torch::ScalarType type)
@@ -61,17 +54,15 @@ nlohmann::json parseBounded(const char* begin, const char* end, const std::strin
 {
     try
     {
-        return nlohmann::json::parse
-        (
+        return nlohmann::json::parse(
             begin, end,
             [&what](int depth, nlohmann::json::parse_event_t, nlohmann::json&)
             {
                 if (depth > tensorArchiveLimits::maxJsonDepth)
                 {
-                    throw std::runtime_error
-                    (
+                    throw std::runtime_error(
                         what + ": JSON nested deeper than "
-                      + std::to_string(tensorArchiveLimits::maxJsonDepth) + " levels"
+                        + std::to_string(tensorArchiveLimits::maxJsonDepth) + " levels"
                     );
                 }
                 return true;
@@ -96,25 +87,26 @@ uint64_t unsignedOf(const nlohmann::json& value, const std::string& field, const
     {
         return uint64_t(value.get<int64_t>());
     }
-    throw std::runtime_error(what + ": " + field + " is " + value.dump() + ", not a non-negative integer");
+    throw std::runtime_error(
+        what + ": " + field + " is " + value.dump() + ", not a non-negative integer"
+    );
 }
 
 
 /// `a*b`, or false when it exceeds `limit`.
 bool multiplyWithin(uint64_t a, uint64_t b, uint64_t limit, uint64_t& product)
 {
-    if (a != 0 && b > limit/a)
+    if (a != 0 && b > limit / a)
     {
         return false;
     }
-    product = a*b;
+    product = a * b;
     return product <= limit;
 }
 
 
 /// One tensor of the header, checked against the data section, then copied.
-torch::Tensor decodeTensor
-(
+torch::Tensor decodeTensor(
     const nlohmann::json& entry,
     const char* data,
     uint64_t dataSize,
@@ -147,10 +139,9 @@ torch::Tensor decodeTensor
     }
     if (!dtype)
     {
-        throw std::runtime_error
-        (
+        throw std::runtime_error(
             what + ": dtype " + dtypeJson.dump()
-          + " is not one of float32, float64, float16, bfloat16, int64, bool"
+            + " is not one of float32, float64, float16, bfloat16, int64, bool"
         );
     }
     const uint64_t itemSize = c10::elementSize(dtype->type);
@@ -158,26 +149,22 @@ torch::Tensor decodeTensor
     const auto& shapeJson = field("shape");
     if (!shapeJson.is_array() || shapeJson.size() > tensorArchiveLimits::maxDims)
     {
-        throw std::runtime_error
-        (
+        throw std::runtime_error(
             what + ": shape is not an array of at most "
-          + std::to_string(tensorArchiveLimits::maxDims) + " sizes"
+            + std::to_string(tensorArchiveLimits::maxDims) + " sizes"
         );
     }
     // Both the element count and the count with empty dimensions taken as 1
     // (which bounds the strides) stay within what int64 can address.
-    const uint64_t limit = uint64_t(std::numeric_limits<int64_t>::max())/itemSize;
+    const uint64_t limit = uint64_t(std::numeric_limits<int64_t>::max()) / itemSize;
     std::vector<int64_t> shape;
     uint64_t numel = 1;
     uint64_t extent = 1;
     for (const auto& d : shapeJson)
     {
         const uint64_t size = unsignedOf(d, "a size of the shape", what);
-        if
-        (
-            !multiplyWithin(numel, size, limit, numel)
-         || !multiplyWithin(extent, std::max<uint64_t>(size, 1), limit, extent)
-        )
+        if (!multiplyWithin(numel, size, limit, numel)
+            || !multiplyWithin(extent, std::max<uint64_t>(size, 1), limit, extent))
         {
             throw std::runtime_error(what + ": shape " + shapeJson.dump() + " overflows");
         }
@@ -186,21 +173,18 @@ torch::Tensor decodeTensor
 
     const uint64_t offset = unsignedOf(field("offset"), "offset", what);
     const uint64_t bytes = unsignedOf(field("bytes"), "bytes", what);
-    if (bytes != numel*itemSize)
+    if (bytes != numel * itemSize)
     {
-        throw std::runtime_error
-        (
-            what + ": holds " + std::to_string(bytes) + " bytes, its shape "
-          + shapeJson.dump() + " and dtype " + dtype->name + " make "
-          + std::to_string(numel*itemSize)
+        throw std::runtime_error(
+            what + ": holds " + std::to_string(bytes) + " bytes, its shape " + shapeJson.dump()
+            + " and dtype " + dtype->name + " make " + std::to_string(numel * itemSize)
         );
     }
     if (offset > dataSize || bytes > dataSize - offset)
     {
-        throw std::runtime_error
-        (
+        throw std::runtime_error(
             what + ": bytes " + std::to_string(offset) + " + " + std::to_string(bytes)
-          + " lie past the end of the " + std::to_string(dataSize) + " data bytes (truncated?)"
+            + " lie past the end of the " + std::to_string(dataSize) + " data bytes (truncated?)"
         );
     }
     if (bytes > dataSize - claimed)
@@ -216,7 +200,9 @@ torch::Tensor decodeTensor
         {
             if (uint8_t(first[i]) > 1)
             {
-                throw std::runtime_error(what + ": bool value " + std::to_string(uint8_t(first[i])));
+                throw std::runtime_error(
+                    what + ": bool value " + std::to_string(uint8_t(first[i]))
+                );
             }
         }
     }
@@ -242,8 +228,7 @@ std::string encodeTensorArchive(const TensorArchive& archive)
     nlohmann::json metadata = nlohmann::json::object();
     if (!archive.metadata.empty())
     {
-        metadata = parseBounded
-        (
+        metadata = parseBounded(
             archive.metadata.data(), archive.metadata.data() + archive.metadata.size(),
             "tensor archive metadata"
         );
@@ -267,24 +252,21 @@ std::string encodeTensorArchive(const TensorArchive& archive)
             throw std::runtime_error(os.str());
         }
         auto t = item.second.detach().to(torch::kCPU).contiguous();
-        const uint64_t bytes = t.numel()*t.element_size();
-        tensors[item.first] =
-        {
-            {"dtype", dtype}, {"shape", t.sizes().vec()}, {"offset", offset}, {"bytes", bytes}
-        };
+        const uint64_t bytes = t.numel() * t.element_size();
+        tensors[item.first] = {
+            {"dtype", dtype}, {"shape", t.sizes().vec()}, {"offset", offset}, {"bytes", bytes}};
         offset += bytes;
         contiguous.push_back(t);
     }
 
-    const std::string header =
-        nlohmann::json{{"metadata", metadata}, {"tensors", tensors}}.dump();
+    const std::string header = nlohmann::json{{"metadata", metadata}, {"tensors", tensors}}.dump();
     const uint64_t length = header.size();
     std::string out(reinterpret_cast<const char*>(&length), lengthSize);
     out.reserve(lengthSize + header.size() + offset);
     out += header;
     for (const auto& t : contiguous)
     {
-        out.append(static_cast<const char*>(t.data_ptr()), t.numel()*t.element_size());
+        out.append(static_cast<const char*>(t.data_ptr()), t.numel() * t.element_size());
     }
     return out;
 }
@@ -294,20 +276,18 @@ TensorArchive decodeTensorArchive(const std::string& bytes, const std::string& w
 {
     if (bytes.size() < lengthSize)
     {
-        throw std::runtime_error
-        (
+        throw std::runtime_error(
             what + ": truncated: " + std::to_string(bytes.size())
-          + " bytes, too short for a tensor archive"
+            + " bytes, too short for a tensor archive"
         );
     }
     uint64_t length = 0;
     std::memcpy(&length, bytes.data(), lengthSize);
     if (length > bytes.size() - lengthSize)
     {
-        throw std::runtime_error
-        (
+        throw std::runtime_error(
             what + ": header of " + std::to_string(length) + " bytes but only "
-          + std::to_string(bytes.size() - lengthSize) + " follow (truncated?)"
+            + std::to_string(bytes.size() - lengthSize) + " follow (truncated?)"
         );
     }
     const char* headerBegin = bytes.data() + lengthSize;
@@ -334,8 +314,7 @@ TensorArchive decodeTensorArchive(const std::string& bytes, const std::string& w
     uint64_t claimed = 0;
     for (const auto& item : tensors->items())
     {
-        archive.tensors[item.key()] = decodeTensor
-        (
+        archive.tensors[item.key()] = decodeTensor(
             item.value(), data, dataSize, claimed, what + ": tensor '" + item.key() + "'"
         );
     }
@@ -356,27 +335,26 @@ std::string readRegularFile(const std::string& path, uint64_t maxBytes, const st
         ~Closer() { ::close(fd); }
     } closer{fd};
 
-    struct stat st{};
+    struct stat st
+    {};
     if (::fstat(fd, &st) != 0)
     {
         throw std::runtime_error(systemError(what, path, "cannot stat"));
     }
     if (!S_ISREG(st.st_mode))
     {
-        const char* kind =
-            S_ISDIR(st.st_mode) ? "a directory"
-          : S_ISFIFO(st.st_mode) ? "a FIFO"
-          : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-          : S_ISSOCK(st.st_mode) ? "a socket"
-          : "not a regular file";
+        const char* kind = S_ISDIR(st.st_mode)                          ? "a directory"
+                           : S_ISFIFO(st.st_mode)                       ? "a FIFO"
+                           : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                           : S_ISSOCK(st.st_mode)                       ? "a socket"
+                                                                        : "not a regular file";
         throw std::runtime_error(what + " '" + path + "': is " + kind + ", not a regular file");
     }
     if (uint64_t(st.st_size) > maxBytes)
     {
-        throw std::runtime_error
-        (
-            what + " '" + path + "': " + std::to_string(st.st_size)
-          + " bytes, more than the " + std::to_string(maxBytes) + " this build reads"
+        throw std::runtime_error(
+            what + " '" + path + "': " + std::to_string(st.st_size) + " bytes, more than the "
+            + std::to_string(maxBytes) + " this build reads"
         );
     }
 
@@ -395,17 +373,17 @@ std::string readRegularFile(const std::string& path, uint64_t maxBytes, const st
         }
         if (n == 0)
         {
-            throw std::runtime_error
-            (
-                what + " '" + path + "': shrank while being read ("
-              + std::to_string(done) + " of " + std::to_string(bytes.size()) + " bytes)"
+            throw std::runtime_error(
+                what + " '" + path + "': shrank while being read (" + std::to_string(done) + " of "
+                + std::to_string(bytes.size()) + " bytes)"
             );
         }
         done += size_t(n);
     }
     char extra;
     ssize_t n;
-    while ((n = ::read(fd, &extra, 1)) < 0 && errno == EINTR) {}
+    while ((n = ::read(fd, &extra, 1)) < 0 && errno == EINTR)
+    {}
     if (n > 0)
     {
         throw std::runtime_error(what + " '" + path + "': grew while being read");

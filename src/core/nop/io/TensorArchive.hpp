@@ -28,12 +28,12 @@ namespace nop
 /// Upper limits the decoder applies besides the size of its input.
 namespace tensorArchiveLimits
 {
-    /// Dimensions of one tensor.
-    constexpr size_t maxDims = 16;
+/// Dimensions of one tensor.
+constexpr size_t maxDims = 16;
 
-    /// Nesting depth of the JSON header (metadata included).
-    constexpr int maxJsonDepth = 64;
-}
+/// Nesting depth of the JSON header (metadata included).
+constexpr int maxJsonDepth = 64;
+} // namespace tensorArchiveLimits
 
 /// Metadata (JSON text of an object) and named CPU tensors.
 struct TensorArchive

@@ -37,7 +37,7 @@ uint64_t readLE(const std::string& bytes, uint64_t at, unsigned n, const std::st
     uint64_t v = 0;
     for (unsigned i = 0; i < n; ++i)
     {
-        v |= uint64_t(uint8_t(bytes[at + i])) << (8*i);
+        v |= uint64_t(uint8_t(bytes[at + i])) << (8 * i);
     }
     return v;
 }
@@ -145,8 +145,7 @@ std::map<std::string, Record> zipRecords(const std::string& bytes, const std::st
         }
         if (method != 0 || compressed != size)
         {
-            throw error
-            (
+            throw error(
                 what, "record '" + name + "' is compressed; torch.save writes stored records only"
             );
         }
@@ -158,10 +157,9 @@ std::map<std::string, Record> zipRecords(const std::string& bytes, const std::st
         const uint64_t data = local + 30 + u(local + 26, 2) + u(local + 28, 2);
         if (data > bytes.size() || size > bytes.size() - data)
         {
-            throw error
-            (
+            throw error(
                 what, "record '" + name + "' of " + std::to_string(size)
-              + " bytes lies past the end of the file (truncated?)"
+                          + " bytes lies past the end of the file (truncated?)"
             );
         }
         records[name] = {data, size};
@@ -179,42 +177,28 @@ struct StorageType
     torch::ScalarType type;
 };
 
-const StorageType storageTypes[] =
-{
-    {"torch.FloatStorage", torch::kFloat},
-    {"torch.DoubleStorage", torch::kDouble},
-    {"torch.HalfStorage", torch::kHalf},
-    {"torch.BFloat16Storage", torch::kBFloat16},
-    {"torch.LongStorage", torch::kLong},
-    {"torch.IntStorage", torch::kInt},
-    {"torch.ShortStorage", torch::kShort},
-    {"torch.CharStorage", torch::kChar},
-    {"torch.ByteStorage", torch::kByte},
-    {"torch.BoolStorage", torch::kBool}
-};
+const StorageType storageTypes[] = {
+    {"torch.FloatStorage", torch::kFloat}, {"torch.DoubleStorage", torch::kDouble},
+    {"torch.HalfStorage", torch::kHalf},   {"torch.BFloat16Storage", torch::kBFloat16},
+    {"torch.LongStorage", torch::kLong},   {"torch.IntStorage", torch::kInt},
+    {"torch.ShortStorage", torch::kShort}, {"torch.CharStorage", torch::kChar},
+    {"torch.ByteStorage", torch::kByte},   {"torch.BoolStorage", torch::kBool}};
 
-const char* const allowedGlobals[] =
-{
-    "collections.OrderedDict",
-    "torch._utils._rebuild_tensor_v2",
-    "torch._utils._rebuild_parameter",
-    "torch.jit._pickle.restore_type_tag"
-};
+const char* const allowedGlobals[] = {
+    "collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter",
+    "torch.jit._pickle.restore_type_tag"};
 
 
 class Unpickler
 {
 public:
-
-    Unpickler
-    (
+    Unpickler(
         const std::string& bytes,
         const Record& pickle,
         const std::map<std::string, Record>& records,
         const std::string& prefix,
         const std::string& what
-    )
-    :
+    ) :
         bytes_(bytes),
         at_(pickle.offset),
         end_(pickle.offset + pickle.size),
@@ -222,14 +206,13 @@ public:
         prefix_(prefix),
         what_(what),
         budget_(bytes.size()),
-        tensorBudget_(torchSaveLimits::maxExpansion*bytes.size()),
-        copyBudget_(16*pickle.size + (1 << 16))
+        tensorBudget_(torchSaveLimits::maxExpansion * bytes.size()),
+        copyBudget_(16 * pickle.size + (1 << 16))
     {}
 
     TorchValue run();
 
 private:
-
     std::runtime_error fail(const std::string& why) const
     {
         return error(what_, "pickle byte " + std::to_string(at_) + ": " + why);
@@ -289,10 +272,7 @@ private:
         return stack_.back();
     }
 
-    size_t base() const
-    {
-        return marks_.empty() ? 0 : marks_.back();
-    }
+    size_t base() const { return marks_.empty() ? 0 : marks_.back(); }
 
     /// The items above the last MARK, which is removed.
     std::vector<TorchValue> popMark()
@@ -303,8 +283,7 @@ private:
         }
         const size_t mark = marks_.back();
         marks_.pop_back();
-        std::vector<TorchValue> items
-        (
+        std::vector<TorchValue> items(
             std::make_move_iterator(stack_.begin() + mark), std::make_move_iterator(stack_.end())
         );
         stack_.resize(mark);
@@ -329,7 +308,9 @@ private:
     {
         if (v.depth > torchSaveLimits::maxDepth)
         {
-            throw fail("containers nested deeper than " + std::to_string(torchSaveLimits::maxDepth));
+            throw fail(
+                "containers nested deeper than " + std::to_string(torchSaveLimits::maxDepth)
+            );
         }
     }
 
@@ -371,10 +352,9 @@ private:
     {
         if (v.kind != Kind::tuple || v.items.size() > torchSaveLimits::maxDims)
         {
-            throw fail
-            (
+            throw fail(
                 std::string(field) + " is not a tuple of at most "
-              + std::to_string(torchSaveLimits::maxDims) + " integers"
+                + std::to_string(torchSaveLimits::maxDims) + " integers"
             );
         }
         std::vector<int64_t> values;
@@ -420,7 +400,9 @@ TorchValue Unpickler::global(const std::string& module, const std::string& name)
     }
     if (!known)
     {
-        throw fail("refuses the global '" + full + "' (only tensors, containers and numbers are read)");
+        throw fail(
+            "refuses the global '" + full + "' (only tensors, containers and numbers are read)"
+        );
     }
     TorchValue v;
     v.kind = Kind::global;
@@ -432,12 +414,9 @@ TorchValue Unpickler::global(const std::string& module, const std::string& name)
 TorchValue Unpickler::persistentLoad(const TorchValue& id)
 {
     // ('storage', torch.<Type>Storage, key, location, numel)
-    if
-    (
-        id.kind != Kind::tuple || id.items.size() != 5 || id.items[0].kind != Kind::string
-     || id.items[0].string != "storage" || id.items[1].kind != Kind::global
-     || id.items[2].kind != Kind::string
-    )
+    if (id.kind != Kind::tuple || id.items.size() != 5 || id.items[0].kind != Kind::string
+        || id.items[0].string != "storage" || id.items[1].kind != Kind::global
+        || id.items[2].kind != Kind::string)
     {
         throw fail("persistent id is not ('storage', type, key, location, size)");
     }
@@ -459,7 +438,8 @@ TorchValue Unpickler::persistentLoad(const TorchValue& id)
     const auto cached = storages_.find(key);
     if (cached != storages_.end())
     {
-        if (cached->second.tensor.scalar_type() != type->type || cached->second.tensor.numel() != numel)
+        if (cached->second.tensor.scalar_type() != type->type
+            || cached->second.tensor.numel() != numel)
         {
             throw fail("storage '" + key + "' is claimed with two types or sizes");
         }
@@ -472,16 +452,15 @@ TorchValue Unpickler::persistentLoad(const TorchValue& id)
         throw fail("storage '" + key + "' has no record " + prefix_ + "data/" + key);
     }
     const uint64_t itemSize = c10::elementSize(type->type);
-    if (numel < 0 || uint64_t(numel) > record->second.size/itemSize)
+    if (numel < 0 || uint64_t(numel) > record->second.size / itemSize)
     {
-        throw fail
-        (
+        throw fail(
             "storage '" + key + "' claims " + std::to_string(numel) + " items of "
-          + std::to_string(itemSize) + " bytes, its record holds "
-          + std::to_string(record->second.size) + " bytes"
+            + std::to_string(itemSize) + " bytes, its record holds "
+            + std::to_string(record->second.size) + " bytes"
         );
     }
-    const uint64_t size = uint64_t(numel)*itemSize;
+    const uint64_t size = uint64_t(numel) * itemSize;
     if (size > budget_)
     {
         throw fail("storages claim more bytes than the file holds");
@@ -494,7 +473,9 @@ TorchValue Unpickler::persistentLoad(const TorchValue& id)
         {
             if (uint8_t(data[i]) > 1)
             {
-                throw fail("storage '" + key + "' holds the bool value " + std::to_string(uint8_t(data[i])));
+                throw fail(
+                    "storage '" + key + "' holds the bool value " + std::to_string(uint8_t(data[i]))
+                );
             }
         }
     }
@@ -529,13 +510,13 @@ TorchValue Unpickler::rebuildTensor(const std::vector<TorchValue>& args)
     // Elements of the result, and the last storage element it reaches,
     // both overflow-checked.
     const uint64_t itemSize = storage.element_size();
-    const uint64_t limit = uint64_t(std::numeric_limits<int64_t>::max())/itemSize;
+    const uint64_t limit = uint64_t(std::numeric_limits<int64_t>::max()) / itemSize;
     uint64_t numel = 1;
     uint64_t last = uint64_t(offset);
     for (size_t d = 0; d < sizes.size(); ++d)
     {
         const uint64_t n = uint64_t(sizes[d]);
-        if (n != 0 && numel > limit/n)
+        if (n != 0 && numel > limit / n)
         {
             throw fail("tensor size overflows");
         }
@@ -543,32 +524,34 @@ TorchValue Unpickler::rebuildTensor(const std::vector<TorchValue>& args)
         if (n > 0 && uint64_t(strides[d]) > 0)
         {
             const uint64_t step = uint64_t(strides[d]);
-            if (n - 1 > (limit - last)/step)
+            if (n - 1 > (limit - last) / step)
             {
                 throw fail("tensor strides overflow");
             }
-            last += (n - 1)*step;
+            last += (n - 1) * step;
         }
     }
     if (numel > 0 && last >= uint64_t(storage.numel()))
     {
-        throw fail
-        (
+        throw fail(
             "tensor reaches element " + std::to_string(last) + " of a storage of "
-          + std::to_string(storage.numel()) + " (record shorter than the tensor claims)"
+            + std::to_string(storage.numel()) + " (record shorter than the tensor claims)"
         );
     }
-    if (numel*itemSize > tensorBudget_)
+    if (numel * itemSize > tensorBudget_)
     {
-        throw fail("tensors claim more than " + std::to_string(torchSaveLimits::maxExpansion) + " times the file's bytes");
+        throw fail(
+            "tensors claim more than " + std::to_string(torchSaveLimits::maxExpansion)
+            + " times the file's bytes"
+        );
     }
-    tensorBudget_ -= numel*itemSize;
+    tensorBudget_ -= numel * itemSize;
 
     TorchValue v;
     v.kind = Kind::tensor;
     v.tensor = numel == 0
-        ? torch::empty(sizes, storage.options())
-        : storage.as_strided(sizes, strides, offset).clone(at::MemoryFormat::Contiguous);
+                   ? torch::empty(sizes, storage.options())
+                   : storage.as_strided(sizes, strides, offset).clone(at::MemoryFormat::Contiguous);
     return v;
 }
 
@@ -627,7 +610,7 @@ TorchValue Unpickler::run()
     {
         TorchValue v;
         v.kind = Kind::string;
-        v.nodes = 1 + s.size()/16;
+        v.nodes = 1 + s.size() / 16;
         v.string = std::move(s);
         return v;
     };
@@ -667,155 +650,205 @@ TorchValue Unpickler::run()
         const uint8_t op = uint8_t(read(1));
         switch (op)
         {
-            case 0x80: read(1); break;                                  // PROTO
-            case 0x95: read(8); break;                                  // FRAME
-            case '.':                                                   // STOP
+        case 0x80:
+            read(1);
+            break; // PROTO
+        case 0x95:
+            read(8);
+            break; // FRAME
+        case '.':  // STOP
+        {
+            TorchValue v = pop();
+            if (!stack_.empty() || !marks_.empty())
             {
-                TorchValue v = pop();
-                if (!stack_.empty() || !marks_.empty())
-                {
-                    throw fail("STOP with more on the stack");
-                }
-                return v;
+                throw fail("STOP with more on the stack");
             }
-            case '(': marks_.push_back(stack_.size()); break;           // MARK
-            case '}': stack_.push_back(container(Kind::dict, {})); break;   // EMPTY_DICT
-            case ']': stack_.push_back(container(Kind::list, {})); break;   // EMPTY_LIST
-            case ')': stack_.push_back(container(Kind::tuple, {})); break;  // EMPTY_TUPLE
-            case 't': stack_.push_back(container(Kind::tuple, popMark())); break;  // TUPLE
-            case 'l': stack_.push_back(container(Kind::list, popMark())); break;   // LIST
-            case 0x85: case 0x86: case 0x87:                            // TUPLE1..3
+            return v;
+        }
+        case '(':
+            marks_.push_back(stack_.size());
+            break; // MARK
+        case '}':
+            stack_.push_back(container(Kind::dict, {}));
+            break; // EMPTY_DICT
+        case ']':
+            stack_.push_back(container(Kind::list, {}));
+            break; // EMPTY_LIST
+        case ')':
+            stack_.push_back(container(Kind::tuple, {}));
+            break; // EMPTY_TUPLE
+        case 't':
+            stack_.push_back(container(Kind::tuple, popMark()));
+            break; // TUPLE
+        case 'l':
+            stack_.push_back(container(Kind::list, popMark()));
+            break; // LIST
+        case 0x85:
+        case 0x86:
+        case 0x87: // TUPLE1..3
+        {
+            std::vector<TorchValue> items(op - 0x84);
+            for (size_t i = items.size(); i-- > 0;)
             {
-                std::vector<TorchValue> items(op - 0x84);
-                for (size_t i = items.size(); i-- > 0;)
-                {
-                    items[i] = pop();
-                }
-                stack_.push_back(container(Kind::tuple, std::move(items)));
-                break;
+                items[i] = pop();
             }
-            case 'a':                                                   // APPEND
+            stack_.push_back(container(Kind::tuple, std::move(items)));
+            break;
+        }
+        case 'a': // APPEND
+        {
+            TorchValue item = pop();
+            std::vector<TorchValue> items;
+            items.push_back(std::move(item));
+            extend(top(), std::move(items), Kind::list);
+            break;
+        }
+        case 'e': // APPENDS
+        {
+            auto items = popMark();
+            extend(top(), std::move(items), Kind::list);
+            break;
+        }
+        case 's': // SETITEM
+        {
+            std::vector<TorchValue> items(2);
+            items[1] = pop();
+            items[0] = pop();
+            extend(top(), std::move(items), Kind::dict);
+            break;
+        }
+        case 'u': // SETITEMS
+        {
+            auto items = popMark();
+            extend(top(), std::move(items), Kind::dict);
+            break;
+        }
+        case 'N':
+            stack_.emplace_back();
+            break; // NONE
+        case 0x88:
+            stack_.push_back(boolean(true));
+            break; // NEWTRUE
+        case 0x89:
+            stack_.push_back(boolean(false));
+            break; // NEWFALSE
+        case 'K':
+            stack_.push_back(integer(int64_t(read(1))));
+            break; // BININT1
+        case 'M':
+            stack_.push_back(integer(int64_t(read(2))));
+            break; // BININT2
+        case 'J':
+            stack_.push_back(integer(int64_t(int32_t(uint32_t(read(4))))));
+            break; // BININT
+        case 0x8a: // LONG1
+        {
+            const unsigned n = unsigned(read(1));
+            if (n > 8)
             {
-                TorchValue item = pop();
-                std::vector<TorchValue> items;
-                items.push_back(std::move(item));
-                extend(top(), std::move(items), Kind::list);
-                break;
+                throw fail("integer of " + std::to_string(n) + " bytes");
             }
-            case 'e':                                                   // APPENDS
+            uint64_t v = n ? read(n) : 0;
+            if (n > 0 && n < 8 && (v >> (8 * n - 1)) & 1)
             {
-                auto items = popMark();
-                extend(top(), std::move(items), Kind::list);
-                break;
+                v |= ~uint64_t(0) << (8 * n); // sign extension
             }
-            case 's':                                                   // SETITEM
+            stack_.push_back(integer(int64_t(v)));
+            break;
+        }
+        case 'G': // BINFLOAT (big-endian)
+        {
+            uint64_t bits = 0;
+            for (int i = 0; i < 8; ++i)
             {
-                std::vector<TorchValue> items(2);
-                items[1] = pop();
-                items[0] = pop();
-                extend(top(), std::move(items), Kind::dict);
-                break;
+                bits = (bits << 8) | read(1);
             }
-            case 'u':                                                   // SETITEMS
+            TorchValue v;
+            v.kind = Kind::real;
+            std::memcpy(&v.real, &bits, sizeof bits);
+            stack_.push_back(v);
+            break;
+        }
+        case 'X':
+            stack_.push_back(string(readString(read(4))));
+            break; // BINUNICODE
+        case 0x8c:
+            stack_.push_back(string(readString(read(1))));
+            break; // SHORT_BINUNICODE
+        case 'T':
+        case 'B':
+            stack_.push_back(string(readString(read(4))));
+            break; // BINSTRING, BINBYTES
+        case 'U':
+        case 'C':
+            stack_.push_back(string(readString(read(1))));
+            break; // SHORT_BIN*
+        case 'q':
+            memoPut(read(1));
+            break; // BINPUT
+        case 'r':
+            memoPut(read(4));
+            break; // LONG_BINPUT
+        case 0x94:
+            memoPut(memo_.size());
+            break; // MEMOIZE
+        case 'h':
+            memoGet(read(1));
+            break; // BINGET
+        case 'j':
+            memoGet(read(4));
+            break; // LONG_BINGET
+        case 'c':  // GLOBAL
+        {
+            const std::string module = readLine();
+            const std::string name = readLine();
+            stack_.push_back(global(module, name));
+            break;
+        }
+        case 0x93: // STACK_GLOBAL
+        {
+            const TorchValue name = pop();
+            const TorchValue module = pop();
+            if (name.kind != Kind::string || module.kind != Kind::string)
             {
-                auto items = popMark();
-                extend(top(), std::move(items), Kind::dict);
-                break;
+                throw fail("STACK_GLOBAL of non-strings");
             }
-            case 'N': stack_.emplace_back(); break;                     // NONE
-            case 0x88: stack_.push_back(boolean(true)); break;          // NEWTRUE
-            case 0x89: stack_.push_back(boolean(false)); break;         // NEWFALSE
-            case 'K': stack_.push_back(integer(int64_t(read(1)))); break;    // BININT1
-            case 'M': stack_.push_back(integer(int64_t(read(2)))); break;    // BININT2
-            case 'J': stack_.push_back(integer(int64_t(int32_t(uint32_t(read(4)))))); break; // BININT
-            case 0x8a:                                                  // LONG1
+            stack_.push_back(global(module.string, name.string));
+            break;
+        }
+        case 'Q': // BINPERSID
+        {
+            const TorchValue id = pop();
+            stack_.push_back(persistentLoad(id));
+            break;
+        }
+        case 'R': // REDUCE
+        {
+            const TorchValue args = pop();
+            const TorchValue callable = pop();
+            stack_.push_back(reduce(callable, args));
+            break;
+        }
+        case 'b': // BUILD
+        {
+            const TorchValue state = pop();
+            const TorchValue& target = top();
+            if (target.kind != Kind::tensor && target.kind != Kind::dict)
             {
-                const unsigned n = unsigned(read(1));
-                if (n > 8)
-                {
-                    throw fail("integer of " + std::to_string(n) + " bytes");
-                }
-                uint64_t v = n ? read(n) : 0;
-                if (n > 0 && n < 8 && (v >> (8*n - 1)) & 1)
-                {
-                    v |= ~uint64_t(0) << (8*n);   // sign extension
-                }
-                stack_.push_back(integer(int64_t(v)));
-                break;
+                throw fail("BUILD of something other than a tensor or OrderedDict");
             }
-            case 'G':                                                   // BINFLOAT (big-endian)
+            if (state.kind != Kind::none && state.kind != Kind::dict && state.kind != Kind::tuple)
             {
-                uint64_t bits = 0;
-                for (int i = 0; i < 8; ++i)
-                {
-                    bits = (bits << 8) | read(1);
-                }
-                TorchValue v;
-                v.kind = Kind::real;
-                std::memcpy(&v.real, &bits, sizeof bits);
-                stack_.push_back(v);
-                break;
+                throw fail("BUILD with an unexpected state");
             }
-            case 'X': stack_.push_back(string(readString(read(4)))); break;   // BINUNICODE
-            case 0x8c: stack_.push_back(string(readString(read(1)))); break;  // SHORT_BINUNICODE
-            case 'T': case 'B': stack_.push_back(string(readString(read(4)))); break; // BINSTRING, BINBYTES
-            case 'U': case 'C': stack_.push_back(string(readString(read(1)))); break; // SHORT_BIN*
-            case 'q': memoPut(read(1)); break;                          // BINPUT
-            case 'r': memoPut(read(4)); break;                          // LONG_BINPUT
-            case 0x94: memoPut(memo_.size()); break;                    // MEMOIZE
-            case 'h': memoGet(read(1)); break;                          // BINGET
-            case 'j': memoGet(read(4)); break;                          // LONG_BINGET
-            case 'c':                                                   // GLOBAL
-            {
-                const std::string module = readLine();
-                const std::string name = readLine();
-                stack_.push_back(global(module, name));
-                break;
-            }
-            case 0x93:                                                  // STACK_GLOBAL
-            {
-                const TorchValue name = pop();
-                const TorchValue module = pop();
-                if (name.kind != Kind::string || module.kind != Kind::string)
-                {
-                    throw fail("STACK_GLOBAL of non-strings");
-                }
-                stack_.push_back(global(module.string, name.string));
-                break;
-            }
-            case 'Q':                                                   // BINPERSID
-            {
-                const TorchValue id = pop();
-                stack_.push_back(persistentLoad(id));
-                break;
-            }
-            case 'R':                                                   // REDUCE
-            {
-                const TorchValue args = pop();
-                const TorchValue callable = pop();
-                stack_.push_back(reduce(callable, args));
-                break;
-            }
-            case 'b':                                                   // BUILD
-            {
-                const TorchValue state = pop();
-                const TorchValue& target = top();
-                if (target.kind != Kind::tensor && target.kind != Kind::dict)
-                {
-                    throw fail("BUILD of something other than a tensor or OrderedDict");
-                }
-                if (state.kind != Kind::none && state.kind != Kind::dict && state.kind != Kind::tuple)
-                {
-                    throw fail("BUILD with an unexpected state");
-                }
-                break;   // the state (attributes, hooks) is not needed
-            }
-            default:
-            {
-                std::ostringstream os;
-                os << "opcode 0x" << std::hex << int(op) << " is not one torch.save writes for tensors";
-                throw fail(os.str());
-            }
+            break; // the state (attributes, hooks) is not needed
+        }
+        default:
+        {
+            std::ostringstream os;
+            os << "opcode 0x" << std::hex << int(op) << " is not one torch.save writes for tensors";
+            throw fail(os.str());
+        }
         }
     }
 }
@@ -850,7 +883,9 @@ TorchValue readTorchSave(const std::string& bytes, const std::string& what)
         const std::string order = bytes.substr(byteorder->second.offset, byteorder->second.size);
         if (order != "little")
         {
-            throw error(what, "byte order '" + order.substr(0, 16) + "'; this build reads little-endian");
+            throw error(
+                what, "byte order '" + order.substr(0, 16) + "'; this build reads little-endian"
+            );
         }
     }
     return Unpickler(bytes, *pickle, records, prefix, what).run();

@@ -23,22 +23,35 @@ namespace nop
 /// Upper limits of the reader besides the size of its input.
 namespace torchSaveLimits
 {
-    /// Dimensions of one tensor.
-    constexpr size_t maxDims = 16;
+/// Dimensions of one tensor.
+constexpr size_t maxDims = 16;
 
-    /// Nesting depth of containers in the pickle.
-    constexpr int maxDepth = 64;
+/// Nesting depth of containers in the pickle.
+constexpr int maxDepth = 64;
 
-    /// The tensors made may hold at most this many times the archive's bytes
-    /// (more needs zero strides: an expanded view saved as such).
-    constexpr uint64_t maxExpansion = 4;
-}
+/// The tensors made may hold at most this many times the archive's bytes
+/// (more needs zero strides: an expanded view saved as such).
+constexpr uint64_t maxExpansion = 4;
+} // namespace torchSaveLimits
 
 /// A value of the pickle: what torch.save of nested dicts, lists and tuples
 /// of tensors, strings, numbers, booleans and None holds.
 struct TorchValue
 {
-    enum class Kind { none, boolean, integer, real, string, tuple, list, dict, tensor, global, storage };
+    enum class Kind
+    {
+        none,
+        boolean,
+        integer,
+        real,
+        string,
+        tuple,
+        list,
+        dict,
+        tensor,
+        global,
+        storage
+    };
 
     Kind kind = Kind::none;
     bool boolean = false;

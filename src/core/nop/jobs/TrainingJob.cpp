@@ -7,8 +7,8 @@
 #include "nop/options/OptionsJson.hpp"
 #include "nop/runtime/Device.hpp"
 #include "nop/runtime/Elapsed.hpp"
-#include "nop/runtime/WithoutBacktrace.hpp"
 #include "nop/runtime/PeakMemory.hpp"
+#include "nop/runtime/WithoutBacktrace.hpp"
 #include "nop/training/Checkpoint.hpp"
 #include "nop/training/StopRequest.hpp"
 #include "nop/training/Trainer.hpp"
@@ -74,10 +74,7 @@ std::string reportFromModelFile(const std::string& modelFile)
     }
     catch (const nlohmann::json::exception& e)
     {
-        throw std::runtime_error
-        (
-            "model file '" + modelFile + "': malformed summary: " + e.what()
-        );
+        throw std::runtime_error("model file '" + modelFile + "': malformed summary: " + e.what());
     }
     if (!report.is_object())
     {
@@ -92,11 +89,9 @@ void checkModesFitData(const FNOOptions& fno, int64_t spatialDims)
 {
     if (fno.spatialDims() != spatialDims)
     {
-        throw OptionError
-        (
-            "modes",
-            "modes needs one entry per spatial dimension of the data ("
-          + std::to_string(spatialDims) + "), got " + describe(fno.modes())
+        throw OptionError(
+            "modes", "modes needs one entry per spatial dimension of the data ("
+                         + std::to_string(spatialDims) + "), got " + describe(fno.modes())
         );
     }
 }
@@ -112,12 +107,10 @@ void checkGridsHoldModes(const FNOOptions& fno, const Dataset& data, const std::
     {
         if (data.x.size(d + 2) < fno.modes()[d])
         {
-            throw OptionError
-            (
-                "modes",
-                "modes: " + std::to_string(fno.modes()[d]) + " modes in dimension "
-              + std::to_string(d + 1) + " exceed the " + std::to_string(data.x.size(d + 2))
-              + " grid points of " + file
+            throw OptionError(
+                "modes", "modes: " + std::to_string(fno.modes()[d]) + " modes in dimension "
+                             + std::to_string(d + 1) + " exceed the "
+                             + std::to_string(data.x.size(d + 2)) + " grid points of " + file
             );
         }
     }
@@ -133,18 +126,13 @@ Dataset datasetFromArrays(const ArraySamples& samples)
         points *= n;
     }
     const auto fail = [&](const std::string& why)
-    {
-        return std::invalid_argument("data set '" + samples.name + "': " + why);
-    };
+    { return std::invalid_argument("data set '" + samples.name + "': " + why); };
     if (samples.samples <= 0 || samples.grid.empty() || points <= 0)
     {
         throw fail("no samples or an empty grid");
     }
-    if
-    (
-        int64_t(samples.inputs.size()) != samples.samples*samples.inChannels*points
-     || int64_t(samples.outputs.size()) != samples.samples*samples.outChannels*points
-    )
+    if (int64_t(samples.inputs.size()) != samples.samples * samples.inChannels * points
+        || int64_t(samples.outputs.size()) != samples.samples * samples.outChannels * points)
     {
         throw fail("the arrays do not match samples x channels x grid points");
     }
@@ -174,24 +162,16 @@ TensorFileDatasets datasetsFromArrays(const ArrayDatasets& arrays)
     for (const auto& test : arrays.tests)
     {
         data.tests.push_back(datasetFromArrays(test));
-        if
-        (
-            test.inChannels != arrays.train.inChannels
-         || test.outChannels != arrays.train.outChannels
-        )
+        if (test.inChannels != arrays.train.inChannels
+            || test.outChannels != arrays.train.outChannels)
         {
-            throw std::invalid_argument
-            (
-                "data set '" + test.name + "' has other channels than '"
-              + arrays.train.name + "'"
+            throw std::invalid_argument(
+                "data set '" + test.name + "' has other channels than '" + arrays.train.name + "'"
             );
         }
     }
-    if
-    (
-        int64_t(arrays.inputNames.size()) != arrays.train.inChannels
-     || int64_t(arrays.outputNames.size()) != arrays.train.outChannels
-    )
+    if (int64_t(arrays.inputNames.size()) != arrays.train.inChannels
+        || int64_t(arrays.outputNames.size()) != arrays.train.outChannels)
     {
         throw std::invalid_argument("channel names do not match the channels of the data");
     }
@@ -210,22 +190,22 @@ nlohmann::json arraysSummary(const ArrayDatasets& arrays)
     {
         tests.push_back({{"name", test.name}, {"samples", test.samples}, {"grid", test.grid}});
     }
-    return
-    {
-        {"train", {{"name", arrays.train.name}, {"samples", arrays.train.samples}, {"grid", arrays.train.grid}}},
+    return {
+        {"train",
+         {{"name", arrays.train.name},
+          {"samples", arrays.train.samples},
+          {"grid", arrays.train.grid}}},
         {"tests", tests},
         {"inputs", arrays.inputNames},
         {"outputs", arrays.outputNames},
-        {"maskChannel", arrays.maskChannel}
-    };
+        {"maskChannel", arrays.maskChannel}};
 }
 
 
 /// The set-up a checkpoint belongs to: model and training options (less
 /// checkpointEvery, which does not change the result), the application,
 /// the channel names and mask, and every tensor of the data.
-std::string setupFingerprint
-(
+std::string setupFingerprint(
     const TrainingJob& job,
     const Surrogate& surrogate,
     const TensorFileDatasets& data
@@ -241,15 +221,16 @@ std::string setupFingerprint
     f.add(nlohmann::json(surrogate.inputNames).dump());
     f.add(nlohmann::json(surrogate.outputNames).dump());
     f.add(std::to_string(surrogate.maskChannel));
-    for (const Dataset* d : [&]
-    {
-        std::vector<const Dataset*> all{&data.train};
-        for (const auto& test : data.tests)
-        {
-            all.push_back(&test);
-        }
-        return all;
-    }())
+    for (const Dataset* d :
+         [&]
+         {
+             std::vector<const Dataset*> all{&data.train};
+             for (const auto& test : data.tests)
+             {
+                 all.push_back(&test);
+             }
+             return all;
+         }())
     {
         f.add(d->name).add(d->x).add(d->y);
     }
@@ -263,20 +244,16 @@ TensorFileDatasets readData(const TrainingJob& job, const FNOOptions& fno, const
     const auto readStart = Clock::now();
     const bool inMemory = !job.arrays.empty();
     auto data = inMemory ? datasetsFromArrays(job.arrays) : readTensorFileDatasets(job.data);
-    log
-    (
-        "Read " + std::to_string(data.train.size()) + " training samples from "
-      + (inMemory ? job.arrays.train.name : job.data.trainFile()) + " and "
-      + std::to_string(data.tests.size()) + " test set(s) in "
-      + std::to_string(secondsSince(readStart)) + " s"
-    );
+    log("Read " + std::to_string(data.train.size()) + " training samples from "
+        + (inMemory ? job.arrays.train.name : job.data.trainFile()) + " and "
+        + std::to_string(data.tests.size()) + " test set(s) in "
+        + std::to_string(secondsSince(readStart)) + " s");
 
     checkModesFitData(fno, data.train.x.dim() - 2);
     checkGridsHoldModes(fno, data.train, inMemory ? job.arrays.train.name : job.data.trainFile());
     for (size_t i = 0; i < data.tests.size(); ++i)
     {
-        checkGridsHoldModes
-        (
+        checkGridsHoldModes(
             fno, data.tests[i], inMemory ? data.tests[i].name : job.data.testFiles()[i]
         );
     }
@@ -323,8 +300,7 @@ int64_t parameterCount(Surrogate& surrogate)
 
 /// Refuse to write a model that learnt nothing or whose final errors in
 /// full precision are not finite (it would be used silently).
-void checkTrained
-(
+void checkTrained(
     const TrainingSummary& summary,
     const TrainingJob& job,
     const CheckpointSettings& checkpoint
@@ -332,13 +308,14 @@ void checkTrained
 {
     if (summary.steps > 0 && summary.nonFiniteSteps == summary.steps)
     {
-        throw std::runtime_error
-        (
-            "training: all " + std::to_string(summary.steps) + " steps had a"
-            " non-finite loss or gradient (precision " + toString(job.training.precision())
-          + "), so nothing was learnt and " + job.modelFile + " was not written."
-            " Check the data (e.g. a mask with no fluid point in every sample)"
-            " or train with precision full"
+        throw std::runtime_error(
+            "training: all " + std::to_string(summary.steps)
+            + " steps had a"
+              " non-finite loss or gradient (precision "
+            + toString(job.training.precision()) + "), so nothing was learnt and " + job.modelFile
+            + " was not written."
+              " Check the data (e.g. a mask with no fluid point in every sample)"
+              " or train with precision full"
         );
     }
 
@@ -347,15 +324,16 @@ void checkTrained
     {
         if (e.precision == Precision::full && !e.finite)
         {
-            throw std::runtime_error
-            (
+            throw std::runtime_error(
                 "training: the final relative errors on test set '" + e.dataset
-              + "' in full precision are not finite (l2 " + std::to_string(e.l2) + ", h1 "
-              + std::to_string(e.h1) + "), so " + job.modelFile + " was not written."
-                " Check that test set: values far outside the range of the training"
-                " data overflow, outputs that are all zero have no relative error"
-              + (std::filesystem::exists(checkpoint.file, ignored)
-                    ? "; checkpoint " + checkpoint.file + " is kept" : std::string())
+                + "' in full precision are not finite (l2 " + std::to_string(e.l2) + ", h1 "
+                + std::to_string(e.h1) + "), so " + job.modelFile
+                + " was not written."
+                  " Check that test set: values far outside the range of the training"
+                  " data overflow, outputs that are all zero have no relative error"
+                + (std::filesystem::exists(checkpoint.file, ignored)
+                       ? "; checkpoint " + checkpoint.file + " is kept"
+                       : std::string())
             );
         }
     }
@@ -363,8 +341,7 @@ void checkTrained
 
 
 /// The training summary the model file records (and its report shows).
-nlohmann::json trainingReport
-(
+nlohmann::json trainingReport(
     const TrainingJob& job,
     Surrogate& surrogate,
     const TensorFileDatasets& data,
@@ -377,33 +354,30 @@ nlohmann::json trainingReport
     nlohmann::json errors = nlohmann::json::object();
     for (const auto& e : summary.finalErrors)
     {
-        errors[e.dataset][toString(e.precision)] =
-            {{"l2", number(e.l2)}, {"h1", number(e.h1)}, {"finite", e.finite}};
+        errors[e.dataset][toString(e.precision)] = {
+            {"l2", number(e.l2)}, {"h1", number(e.h1)}, {"finite", e.finite}};
     }
-    return
-    {
+    return {
         {"modelFile", job.modelFile},
         {"model", surrogate.model->kind()},
         {"parameters", parameterCount(surrogate)},
         {modelType(surrogate.model->kind()).optionsKey, surrogate.model->optionsJson()},
         {"training", optionsToJson(job.training)},
-        {
-            "data",
-            job.arrays.empty() ? optionsToJson(job.data) : nlohmann::json(arraysSummary(job.arrays))
-        },
+        {"data",
+         job.arrays.empty() ? optionsToJson(job.data) : nlohmann::json(arraysSummary(job.arrays))},
         {"trainSamples", data.train.size()},
         {"device", device.str()},
         {"threads", threads},
         {"trainedPrecision", toString(job.training.precision())},
         {"samplesPerSecond", summary.samplesPerSecond},
-        {"peakMemoryBytes", summary.peakBytes >= 0 ? nlohmann::json(summary.peakBytes) : nlohmann::json()},
+        {"peakMemoryBytes",
+         summary.peakBytes >= 0 ? nlohmann::json(summary.peakBytes) : nlohmann::json()},
         {"trainSeconds", summary.seconds},
         {"finalTrainLoss", number(summary.finalTrainLoss)},
         {"steps", summary.steps},
         {"nonFiniteSteps", summary.nonFiniteSteps},
         {"testErrors", errors},
-        {"setupFingerprint", fingerprint}
-    };
+        {"setupFingerprint", fingerprint}};
 }
 
 
@@ -423,12 +397,9 @@ std::string train(const TrainingJob& job, const Log& log)
 
     const auto data = readData(job, job.fno, log);
     Surrogate surrogate = makeSurrogate(job, data);
-    log
-    (
-        surrogate.model->kind() + ": " + std::to_string(parameterCount(surrogate)) + " parameters, device "
-      + device.str() + ", " + std::to_string(threads) + " thread(s), precision "
-      + toString(job.training.precision())
-    );
+    log(surrogate.model->kind() + ": " + std::to_string(parameterCount(surrogate))
+        + " parameters, device " + device.str() + ", " + std::to_string(threads)
+        + " thread(s), precision " + toString(job.training.precision()));
 
     // Created before training: the checkpoint goes there too.
     const auto parent = std::filesystem::path(job.modelFile).parent_path();
@@ -460,26 +431,20 @@ std::string train(const TrainingJob& job, const Log& log)
 
     for (const auto& e : summary.finalErrors)
     {
-        log
-        (
-            "Test " + e.dataset + " (" + toString(e.precision) + "): relative l2 "
-          + std::to_string(e.l2) + ", h1 " + std::to_string(e.h1)
-        );
+        log("Test " + e.dataset + " (" + toString(e.precision) + "): relative l2 "
+            + std::to_string(e.l2) + ", h1 " + std::to_string(e.h1));
     }
-    log
-    (
-        "Wrote " + job.modelFile + " and " + reportPathFor(job.modelFile)
-      + " (" + std::to_string(int64_t(summary.samplesPerSecond)) + " samples/s"
-      + (summary.peakBytes >= 0 ? ", peak " + formatBytes(summary.peakBytes) : std::string()) + ")"
-    );
+    log("Wrote " + job.modelFile + " and " + reportPathFor(job.modelFile) + " ("
+        + std::to_string(int64_t(summary.samplesPerSecond)) + " samples/s"
+        + (summary.peakBytes >= 0 ? ", peak " + formatBytes(summary.peakBytes) : std::string())
+        + ")");
     return text;
 }
 
 } // namespace
 
 
-std::string runTrainingJob
-(
+std::string runTrainingJob(
     const TrainingJob& job,
     const std::function<void(const std::string&)>& log
 )

@@ -45,8 +45,7 @@ struct TrainingJob
 /// The checkpoint is removed once the model file and report are written.
 /// No model file is written when every step was non-finite or when a
 /// final test error in full precision is not finite (the checkpoint stays).
-std::string runTrainingJob
-(
+std::string runTrainingJob(
     const TrainingJob& job,
     const std::function<void(const std::string&)>& log
 );

@@ -5,8 +5,7 @@
 namespace nop
 {
 
-ChannelMLPImpl::ChannelMLPImpl(const ChannelMLPOptions& options_)
-:
+ChannelMLPImpl::ChannelMLPImpl(const ChannelMLPOptions& options_) :
     options(options_)
 {
     reset();
@@ -16,8 +15,7 @@ ChannelMLPImpl::ChannelMLPImpl(const ChannelMLPOptions& options_)
 void ChannelMLPImpl::reset()
 {
     TORCH_CHECK(options.nLayers() >= 1, "ChannelMLP: nLayers must be >= 1");
-    TORCH_CHECK
-    (
+    TORCH_CHECK(
         options.inChannels() > 0 && options.outChannels() > 0 && options.hiddenChannels() > 0,
         "ChannelMLP: channels must be positive"
     );

@@ -13,9 +13,10 @@ namespace nop
 ///   ChannelMLP lifting(ChannelMLPOptions(3, 32, 64));   // 3 -> 64 -> 32
 struct ChannelMLPOptions
 {
-    ChannelMLPOptions(int64_t inChannels, int64_t outChannels, int64_t hiddenChannels)
-    :
-        inChannels_(inChannels), outChannels_(outChannels), hiddenChannels_(hiddenChannels)
+    ChannelMLPOptions(int64_t inChannels, int64_t outChannels, int64_t hiddenChannels) :
+        inChannels_(inChannels),
+        outChannels_(outChannels),
+        hiddenChannels_(hiddenChannels)
     {}
 
     TORCH_ARG(int64_t, inChannels);

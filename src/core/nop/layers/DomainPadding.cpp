@@ -16,7 +16,7 @@ torch::Tensor padDomain(const torch::Tensor& x, double fraction)
     for (int64_t d = x.dim() - 2; d >= 1; --d)
     {
         pad.push_back(0);
-        pad.push_back(std::llround(fraction*double(x.size(d))));
+        pad.push_back(std::llround(fraction * double(x.size(d))));
     }
     return torch::constant_pad_nd(x, pad);
 }

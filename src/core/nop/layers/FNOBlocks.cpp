@@ -5,8 +5,7 @@
 namespace nop
 {
 
-FNOBlocksImpl::FNOBlocksImpl(const FNOBlocksOptions& options_)
-:
+FNOBlocksImpl::FNOBlocksImpl(const FNOBlocksOptions& options_) :
     options(options_)
 {
     reset();
@@ -18,7 +17,7 @@ void FNOBlocksImpl::reset()
     TORCH_CHECK(options.nLayers() >= 1, "FNOBlocks: nLayers must be >= 1");
     const int64_t width = options.channels();
     const int64_t mlpWidth =
-        std::max<int64_t>(1, std::llround(options.channelMLPExpansion()*double(width)));
+        std::max<int64_t>(1, std::llround(options.channelMLPExpansion() * double(width)));
 
     convs = register_module("convs", torch::nn::ModuleList());
     fnoSkips = register_module("fnoSkips", torch::nn::ModuleList());
@@ -27,15 +26,9 @@ void FNOBlocksImpl::reset()
 
     for (int64_t i = 0; i < options.nLayers(); ++i)
     {
-        convs->push_back
-        (
-            SpectralConv
-            (
-                SpectralConvOptions(width, width, options.modes())
-                    .precision(options.precision())
-                    .reducedType(options.reducedType())
-            )
-        );
+        convs->push_back(SpectralConv(SpectralConvOptions(width, width, options.modes())
+                                          .precision(options.precision())
+                                          .reducedType(options.reducedType())));
         fnoSkips->push_back(torch::nn::Linear(torch::nn::LinearOptions(width, width).bias(false)));
         channelMLPs->push_back(ChannelMLP(ChannelMLPOptions(width, width, mlpWidth)));
         channelMLPSkips->push_back(SoftGating(width));
@@ -61,8 +54,7 @@ torch::Tensor FNOBlocksImpl::forward(torch::Tensor x)
         const auto fnoSkip = fnoSkips[i]->as<torch::nn::Linear>()->forward(x);
         const auto mlpSkip = channelMLPSkips[i]->as<SoftGatingImpl>()->forward(x);
 
-        const auto spectralInput =
-            options.stabiliser() == Stabiliser::tanh ? torch::tanh(x) : x;
+        const auto spectralInput = options.stabiliser() == Stabiliser::tanh ? torch::tanh(x) : x;
         auto y = convs[i]->as<SpectralConvImpl>()->forward(spectralInput);
 
         y = torch::gelu(y + fnoSkip);

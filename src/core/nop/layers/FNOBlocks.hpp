@@ -14,9 +14,10 @@ namespace nop
 /// Options for `FNOBlocks`.
 struct FNOBlocksOptions
 {
-    FNOBlocksOptions(int64_t channels, std::vector<int64_t> modes, int64_t nLayers)
-    :
-        channels_(channels), modes_(std::move(modes)), nLayers_(nLayers)
+    FNOBlocksOptions(int64_t channels, std::vector<int64_t> modes, int64_t nLayers) :
+        channels_(channels),
+        modes_(std::move(modes)),
+        nLayers_(nLayers)
     {}
 
     TORCH_ARG(int64_t, channels);

@@ -3,8 +3,7 @@
 namespace nop
 {
 
-SoftGatingImpl::SoftGatingImpl(int64_t channels_)
-:
+SoftGatingImpl::SoftGatingImpl(int64_t channels_) :
     channels(channels_)
 {
     reset();
@@ -19,7 +18,7 @@ void SoftGatingImpl::reset()
 
 torch::Tensor SoftGatingImpl::forward(const torch::Tensor& x)
 {
-    return x*weight.to(x.scalar_type());
+    return x * weight.to(x.scalar_type());
 }
 
 } // namespace nop

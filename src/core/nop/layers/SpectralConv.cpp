@@ -20,13 +20,11 @@ bool powerOfTwo(int64_t n)
 /// both signs: 0..ceil(m/2)-1 and n-floor(m/2)..n-1.
 torch::Tensor signedModeIndex(int64_t modes, int64_t n, const torch::Device& device)
 {
-    const int64_t positive = (modes + 1)/2;
-    const int64_t negative = modes/2;
-    return torch::cat
-    ({
-        torch::arange(positive, torch::kLong),
-        torch::arange(n - negative, n, torch::kLong)
-    }).to(device);
+    const int64_t positive = (modes + 1) / 2;
+    const int64_t negative = modes / 2;
+    return torch::cat({torch::arange(positive, torch::kLong),
+                       torch::arange(n - negative, n, torch::kLong)})
+        .to(device);
 }
 
 
@@ -35,8 +33,7 @@ torch::Tensor signedModeIndex(int64_t modes, int64_t n, const torch::Device& dev
 /// for the transform: the largest tensor of the block.
 struct ForwardRealFFT : public torch::autograd::Function<ForwardRealFFT>
 {
-    static torch::Tensor forward
-    (
+    static torch::Tensor forward(
         torch::autograd::AutogradContext* ctx,
         const torch::Tensor& x,
         const std::vector<int64_t>& dims
@@ -47,8 +44,7 @@ struct ForwardRealFFT : public torch::autograd::Function<ForwardRealFFT>
         return torch::fft::rfftn(x, c10::nullopt, dims, "forward");
     }
 
-    static torch::autograd::variable_list backward
-    (
+    static torch::autograd::variable_list backward(
         torch::autograd::AutogradContext* ctx,
         torch::autograd::variable_list gradients
     )
@@ -73,8 +69,7 @@ struct ForwardRealFFT : public torch::autograd::Function<ForwardRealFFT>
 } // namespace
 
 
-SpectralConvImpl::SpectralConvImpl(const SpectralConvOptions& options_)
-:
+SpectralConvImpl::SpectralConvImpl(const SpectralConvOptions& options_) :
     options(options_)
 {
     reset();
@@ -84,15 +79,14 @@ SpectralConvImpl::SpectralConvImpl(const SpectralConvOptions& options_)
 std::vector<int64_t> SpectralConvImpl::keptModes() const
 {
     std::vector<int64_t> kept = options.modes();
-    kept.back() = kept.back()/2 + 1;
+    kept.back() = kept.back() / 2 + 1;
     return kept;
 }
 
 
 void SpectralConvImpl::reset()
 {
-    TORCH_CHECK
-    (
+    TORCH_CHECK(
         !options.modes().empty() && options.modes().size() <= 3,
         "SpectralConv: modes must name 1 to 3 dimensions, got ", options.modes().size()
     );
@@ -100,8 +94,7 @@ void SpectralConvImpl::reset()
     {
         TORCH_CHECK(m >= 1, "SpectralConv: modes must be >= 1, got ", options.modes());
     }
-    TORCH_CHECK
-    (
+    TORCH_CHECK(
         options.inChannels() > 0 && options.outChannels() > 0,
         "SpectralConv: channels must be positive"
     );
@@ -114,8 +107,8 @@ void SpectralConvImpl::reset()
     shape.push_back(2);
 
     // neuraloperator's initialisation: normal with std sqrt(2/(in+out)).
-    const double std = std::sqrt(2.0/double(options.inChannels() + options.outChannels()));
-    weight = register_parameter("weight", torch::randn(shape)*std);
+    const double std = std::sqrt(2.0 / double(options.inChannels() + options.outChannels()));
+    weight = register_parameter("weight", torch::randn(shape) * std);
     if (options.bias())
     {
         bias = register_parameter("bias", torch::zeros({options.outChannels()}));
@@ -123,8 +116,7 @@ void SpectralConvImpl::reset()
 }
 
 
-torch::Tensor contractModes
-(
+torch::Tensor contractModes(
     const torch::Tensor& xModes,
     const torch::Tensor& weight,
     c10::optional<torch::ScalarType> reduced
@@ -134,32 +126,31 @@ torch::Tensor contractModes
     const int64_t in = weight.size(0);
     const int64_t out = weight.size(1);
     const int64_t nDims = weight.dim() - 3;
-    TORCH_CHECK
-    (
+    TORCH_CHECK(
         xModes.dim() == nDims + 3 && xModes.size(-2) == in && xModes.size(-1) == 2,
         "contractModes: modes ", xModes.sizes(), " do not fit weight ", weight.sizes()
     );
-    const int64_t K = weight.numel()/(in*out*2);
+    const int64_t K = weight.numel() / (in * out * 2);
 
     // (B, K, I, 2) -> (K, B, 2, I) -> (K, B, 2I): real parts, then imaginary.
-    const auto x = xModes.reshape({batch, K, in, 2}).permute({1, 0, 3, 2}).reshape({K, batch, 2*in});
+    const auto x =
+        xModes.reshape({batch, K, in, 2}).permute({1, 0, 3, 2}).reshape({K, batch, 2 * in});
 
     // (I, O, K, 2) -> (K, I, O) per part; block matrix [[wr wi], [-wi wr]].
     const auto w = weight.reshape({in, out, K, 2}).permute({2, 0, 1, 3});
     const auto wr = w.select(-1, 0);
     const auto wi = w.select(-1, 1);
-    const auto block = torch::cat
-    ({
-        torch::cat({wr, wi}, 2),
-        torch::cat({-wi, wr}, 2)
-    }, 1);
+    const auto block = torch::cat({torch::cat({wr, wi}, 2), torch::cat({-wi, wr}, 2)}, 1);
 
     auto y = reduced ? reducedBmm(x, block, *reduced) : torch::bmm(x, block);
 
     // (K, B, 2O) -> (K, B, 2, O) -> (B, K, O, 2) -> (B, k1..kN, O, 2)
     std::vector<int64_t> shape(xModes.sizes().begin(), xModes.sizes().end());
     shape[nDims + 1] = out;
-    return y.to(xModes.scalar_type()).reshape({K, batch, 2, out}).permute({1, 0, 3, 2}).reshape(shape);
+    return y.to(xModes.scalar_type())
+        .reshape({K, batch, 2, out})
+        .permute({1, 0, 3, 2})
+        .reshape(shape);
 }
 
 
@@ -167,8 +158,7 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
 {
     const auto& modes = options.modes();
     const int64_t nDims = int64_t(modes.size());
-    TORCH_CHECK
-    (
+    TORCH_CHECK(
         input.dim() == nDims + 2 && input.size(-1) == options.inChannels(),
         "SpectralConv: expected (batch, d1..d", nDims, ", ", options.inChannels(),
         ") channels-last, got ", input.sizes()
@@ -183,11 +173,9 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
     for (int64_t d = 0; d < nDims; ++d)
     {
         const int64_t n = input.size(d + 1);
-        TORCH_CHECK
-        (
-            n >= modes[d],
-            "SpectralConv: grid size ", n, " in dimension ", d + 1,
-            " is below the ", modes[d], " retained modes"
+        TORCH_CHECK(
+            n >= modes[d], "SpectralConv: grid size ", n, " in dimension ", d + 1, " is below the ",
+            modes[d], " retained modes"
         );
         sizes.push_back(n);
         allPowerOfTwo = allPowerOfTwo && powerOfTwo(n);
@@ -198,15 +186,14 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
         device.is_cuda() && reduced == torch::kHalf && precision != Precision::full;
     if (halfFFT && !allPowerOfTwo)
     {
-        TORCH_WARN_ONCE
-        (
+        TORCH_WARN_ONCE(
             "SpectralConv: cuFFT has float16 transforms for power-of-two sizes"
-            " only; grid ", sizes, " uses float32 transforms"
+            " only; grid ",
+            sizes, " uses float32 transforms"
         );
     }
     // Full precision keeps float64 inputs in float64 (for gradient checks).
-    const auto baseType =
-        input.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
+    const auto baseType = input.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
     const auto fftType = halfFFT && allPowerOfTwo ? torch::kHalf : baseType;
 
     // Forward transform: in the reduced type for `half` (where the device
@@ -220,39 +207,37 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
     }
     const auto forwardType = precision == Precision::half ? fftType : baseType;
     const auto kept = keptModes();
-    auto spectrum = ForwardRealFFT::apply(x.to(forwardType), std::vector<int64_t>{nDims}).narrow(nDims, 0, kept.back());
+    auto spectrum = ForwardRealFFT::apply(x.to(forwardType), std::vector<int64_t>{nDims})
+                        .narrow(nDims, 0, kept.back());
     for (int64_t d = 0; d + 1 < nDims; ++d)
     {
         spectrum = torch::fft::fft(spectrum, c10::nullopt, d + 1, "forward")
-            .index_select(d + 1, signedModeIndex(modes[d], sizes[d], device));
+                       .index_select(d + 1, signedModeIndex(modes[d], sizes[d], device));
     }
 
     // Retained modes (B, k1..kN, I, 2) -> (B, k1..kN, O, 2).
-    auto yModes = contractModes
-    (
-        torch::view_as_real(spectrum).to(baseType),
-        weight.to(baseType),
-        precision == Precision::full ? c10::nullopt : c10::optional<torch::ScalarType>(reduced)
-    ).to(fftType);
+    auto yModes =
+        contractModes(
+            torch::view_as_real(spectrum).to(baseType), weight.to(baseType),
+            precision == Precision::full ? c10::nullopt : c10::optional<torch::ScalarType>(reduced)
+        )
+            .to(fftType);
 
     // Inverse, pruned alike: zero-pad and transform each leading dimension.
     for (int64_t d = 0; d + 1 < nDims; ++d)
     {
         auto shape = yModes.sizes().vec();
         shape[d + 1] = sizes[d];
-        yModes = torch::zeros(shape, yModes.options()).index_copy
-        (
-            d + 1, signedModeIndex(modes[d], sizes[d], device), yModes
-        );
-        yModes = torch::view_as_real
-        (
+        yModes = torch::zeros(shape, yModes.options())
+                     .index_copy(d + 1, signedModeIndex(modes[d], sizes[d], device), yModes);
+        yModes = torch::view_as_real(
             torch::fft::ifft(torch::view_as_complex(yModes), c10::nullopt, d + 1, "forward")
         );
     }
 
     // Hermitian care: the DC and Nyquist modes of the last dimension are
     // real for a real signal; zero their imaginary parts explicitly.
-    const int64_t halfSpectrum = sizes.back()/2 + 1;
+    const int64_t halfSpectrum = sizes.back() / 2 + 1;
     auto keep = torch::ones({kept.back(), 1, 2}, yModes.options().dtype(torch::kBool));
     keep.index_put_({0, 0, 1}, false);
     if (sizes.back() % 2 == 0 && kept.back() == halfSpectrum)

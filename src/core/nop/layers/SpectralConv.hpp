@@ -17,9 +17,10 @@ namespace nop
 ///   SpectralConv conv(SpectralConvOptions(32, 32, {16, 16}).precision(Precision::mixed));
 struct SpectralConvOptions
 {
-    SpectralConvOptions(int64_t inChannels, int64_t outChannels, std::vector<int64_t> modes)
-    :
-        inChannels_(inChannels), outChannels_(outChannels), modes_(std::move(modes))
+    SpectralConvOptions(int64_t inChannels, int64_t outChannels, std::vector<int64_t> modes) :
+        inChannels_(inChannels),
+        outChannels_(outChannels),
+        modes_(std::move(modes))
     {}
 
     TORCH_ARG(int64_t, inChannels);
@@ -71,8 +72,7 @@ TORCH_MODULE(SpectralConv);
 /// xModes: (batch, k1..kN, in, 2) real view of the retained modes;
 /// weight: (in, out, k1..kN, 2). Returns (batch, k1..kN, out, 2) in float32,
 /// computed in `reduced` when given (rounded there, even if emulated).
-torch::Tensor contractModes
-(
+torch::Tensor contractModes(
     const torch::Tensor& xModes,
     const torch::Tensor& weight,
     c10::optional<torch::ScalarType> reduced = c10::nullopt

@@ -16,24 +16,17 @@ namespace
 
 int64_t scaled(double ratio, int64_t width)
 {
-    return std::max<int64_t>(1, std::llround(ratio*double(width)));
+    return std::max<int64_t>(1, std::llround(ratio * double(width)));
 }
 
 // Model files name FNOs "FNO" and keep their options under "fno"
-[[maybe_unused]] const bool registered = registerModelType
-(
+[[maybe_unused]] const bool registered = registerModelType(
     "FNO",
-    {
-        "fno",
-        [](const nlohmann::json& options) -> NeuralOperator
-        {
-            return std::make_shared<FNOImpl>(optionsFromJson<FNOOptions>(options));
-        },
-        [](const nlohmann::json& options)
-        {
-            return fnoParameterLowerBound(optionsFromJson<FNOOptions>(options));
-        }
-    }
+    {"fno",
+     [](const nlohmann::json& options) -> NeuralOperator
+     { return std::make_shared<FNOImpl>(optionsFromJson<FNOOptions>(options)); },
+     [](const nlohmann::json& options)
+     { return fnoParameterLowerBound(optionsFromJson<FNOOptions>(options)); }}
 );
 
 } // namespace
@@ -42,23 +35,22 @@ int64_t scaled(double ratio, int64_t width)
 double fnoParameterLowerBound(const FNOOptions& o)
 {
     const auto scaled = [](double ratio, double width)
-    {
-        return std::max(1.0, std::round(ratio*width));
-    };
+    { return std::max(1.0, std::round(ratio * width)); };
     const double width = double(o.hiddenChannels());
-    const double liftedIn = double(o.inChannels() + (o.positionalEmbedding() ? o.spatialDims() : 0));
+    const double liftedIn =
+        double(o.inChannels() + (o.positionalEmbedding() ? o.spatialDims() : 0));
     const double lift = scaled(o.liftingRatio(), width);
     const double project = scaled(o.projectionRatio(), width);
     const double mlp = scaled(o.channelMLPExpansion(), width);
-    double kept = 2;   // real and imaginary parts
+    double kept = 2; // real and imaginary parts
     for (size_t d = 0; d < o.modes().size(); ++d)
     {
         const double m = double(o.modes()[d]);
-        kept *= d + 1 == o.modes().size() ? std::floor(m/2) + 1 : m;
+        kept *= d + 1 == o.modes().size() ? std::floor(m / 2) + 1 : m;
     }
-    const double perBlock = width*width*kept + width*width + 2*width*mlp;
-    return liftedIn*lift + lift*width + double(o.nLayers())*perBlock
-         + width*project + project*double(o.outChannels());
+    const double perBlock = width * width * kept + width * width + 2 * width * mlp;
+    return liftedIn * lift + lift * width + double(o.nLayers()) * perBlock + width * project
+           + project * double(o.outChannels());
 }
 
 
@@ -68,8 +60,7 @@ nlohmann::json FNOImpl::optionsJson() const
 }
 
 
-FNOImpl::FNOImpl(const FNOOptions& options_)
-:
+FNOImpl::FNOImpl(const FNOOptions& options_) :
     options(options_)
 {
     reset();
@@ -82,34 +73,25 @@ void FNOImpl::reset()
     const int64_t nDims = options.spatialDims();
 
     const int64_t width = options.hiddenChannels();
-    const int64_t liftedIn =
-        options.inChannels() + (options.positionalEmbedding() ? nDims : 0);
+    const int64_t liftedIn = options.inChannels() + (options.positionalEmbedding() ? nDims : 0);
 
-    lifting = register_module
-    (
+    lifting = register_module(
         "lifting",
         ChannelMLP(ChannelMLPOptions(liftedIn, width, scaled(options.liftingRatio(), width)))
     );
-    blocks = register_module
-    (
-        "blocks",
-        FNOBlocks
-        (
-            FNOBlocksOptions(width, options.modes(), options.nLayers())
-                .channelMLPExpansion(options.channelMLPExpansion())
-                .precision(options.precision())
-                .stabiliser(options.stabiliser())
-                .reducedType(options.reducedType())
-        )
+    blocks = register_module(
+        "blocks", FNOBlocks(FNOBlocksOptions(width, options.modes(), options.nLayers())
+                                .channelMLPExpansion(options.channelMLPExpansion())
+                                .precision(options.precision())
+                                .stabiliser(options.stabiliser())
+                                .reducedType(options.reducedType()))
     );
-    projection = register_module
-    (
+    projection = register_module(
         "projection",
-        ChannelMLP
-        (
-            ChannelMLPOptions(width, options.outChannels(), scaled(options.projectionRatio(), width))
-                .fullPrecisionOutput(true)
+        ChannelMLP(ChannelMLPOptions(
+                       width, options.outChannels(), scaled(options.projectionRatio(), width)
         )
+                       .fullPrecisionOutput(true))
     );
 }
 
@@ -124,11 +106,9 @@ void FNOImpl::setPrecision(Precision precision)
 torch::Tensor FNOImpl::forward(const torch::Tensor& input)
 {
     const int64_t nDims = options.spatialDims();
-    TORCH_CHECK
-    (
-        input.dim() == nDims + 2 && input.size(1) == options.inChannels(),
-        "FNO: expected (batch, ", options.inChannels(), ", d1..d", nDims, "), got ",
-        input.sizes()
+    TORCH_CHECK(
+        input.dim() == nDims + 2 && input.size(1) == options.inChannels(), "FNO: expected (batch, ",
+        options.inChannels(), ", d1..d", nDims, "), got ", input.sizes()
     );
 
     const auto reduced = reducedDtype(options.reducedType(), input.device());

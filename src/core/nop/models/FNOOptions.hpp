@@ -51,30 +51,30 @@ struct Ratio
 } // namespace check
 
 // Options a user sets. X(Type, keyword, default, check, description)
-#define NOP_FNO_OPTIONS(X)                                                                 \
-    X(std::vector<int64_t>, modes, (std::vector<int64_t>{16}), check::Modes{},             \
-      "Fourier modes kept per spatial dimension")                                          \
-    X(int64_t, hiddenChannels, 32, (check::InRange{1, double(limits::maxChannels)}),       \
-      "Width of the Fourier blocks")                                                       \
-    X(int64_t, nLayers, 4, (check::InRange{1, 256}), "Number of Fourier blocks")           \
-    X(double, liftingRatio, 2, check::Ratio{}, "Lifting MLP width / hiddenChannels")       \
-    X(double, projectionRatio, 2, check::Ratio{}, "Projection MLP width / hiddenChannels") \
-    X(double, channelMLPExpansion, 0.5, check::Ratio{}, "Channel MLP width / hiddenChannels") \
-    X(bool, positionalEmbedding, true, check::Any{}, "Append grid coordinates as channels") \
-    X(double, domainPadding, 0, (check::InRange{0, 1}),                                    \
-      "Zero padding per dimension, as a fraction (non-periodic data)")                     \
-    X(Stabiliser, stabiliser, Stabiliser::tanh, check::Any{},                              \
-      "On the spectral path: none or tanh (needed by half)")                               \
-    X(ReducedType, reducedType, ReducedType::automatic, check::Any{},                      \
+#define NOP_FNO_OPTIONS(X)                                                                         \
+    X(std::vector<int64_t>, modes, (std::vector<int64_t>{16}), check::Modes{},                     \
+      "Fourier modes kept per spatial dimension")                                                  \
+    X(int64_t, hiddenChannels, 32, (check::InRange{1, double(limits::maxChannels)}),               \
+      "Width of the Fourier blocks")                                                               \
+    X(int64_t, nLayers, 4, (check::InRange{1, 256}), "Number of Fourier blocks")                   \
+    X(double, liftingRatio, 2, check::Ratio{}, "Lifting MLP width / hiddenChannels")               \
+    X(double, projectionRatio, 2, check::Ratio{}, "Projection MLP width / hiddenChannels")         \
+    X(double, channelMLPExpansion, 0.5, check::Ratio{}, "Channel MLP width / hiddenChannels")      \
+    X(bool, positionalEmbedding, true, check::Any{}, "Append grid coordinates as channels")        \
+    X(double, domainPadding, 0, (check::InRange{0, 1}),                                            \
+      "Zero padding per dimension, as a fraction (non-periodic data)")                             \
+    X(Stabiliser, stabiliser, Stabiliser::tanh, check::Any{},                                      \
+      "On the spectral path: none or tanh (needed by half)")                                       \
+    X(ReducedType, reducedType, ReducedType::automatic, check::Any{},                              \
       "Reduced type: auto, bfloat16 or float16 (auto: bfloat16 on CPU, float16 on CUDA)")
 
 // Options the data and the training set: the channels of the data (before
 // the positional embedding) and the precision of the current epoch.
-#define NOP_FNO_DERIVED_OPTIONS(X)                                                         \
-    X(int64_t, inChannels, 1, (check::InRange{1, double(limits::maxChannels)}),            \
-      "Input channels of the data")                                                        \
-    X(int64_t, outChannels, 1, (check::InRange{1, double(limits::maxChannels)}),           \
-      "Output channels of the data")                                                       \
+#define NOP_FNO_DERIVED_OPTIONS(X)                                                                 \
+    X(int64_t, inChannels, 1, (check::InRange{1, double(limits::maxChannels)}),                    \
+      "Input channels of the data")                                                                \
+    X(int64_t, outChannels, 1, (check::InRange{1, double(limits::maxChannels)}),                   \
+      "Output channels of the data")                                                               \
     X(Precision, precision, Precision::full, check::Any{}, "Precision of the blocks")
 
 /// Options for `FNO`. Field names equal dictionary keywords. The last of
@@ -88,15 +88,15 @@ struct Ratio
 struct FNOOptions
 {
     FNOOptions() = default;
-    FNOOptions(int64_t inChannels, int64_t outChannels, std::vector<int64_t> modes)
-    :
-        modes_(std::move(modes)), inChannels_(inChannels), outChannels_(outChannels)
+    FNOOptions(int64_t inChannels, int64_t outChannels, std::vector<int64_t> modes) :
+        modes_(std::move(modes)),
+        inChannels_(inChannels),
+        outChannels_(outChannels)
     {}
 
     NOP_OPTIONS_FIELDS(NOP_FNO_OPTIONS)
     NOP_OPTIONS_FIELDS(NOP_FNO_DERIVED_OPTIONS)
-    NOP_OPTIONS_VISITOR
-    (
+    NOP_OPTIONS_VISITOR(
         visit,
         NOP_FNO_DERIVED_OPTIONS(NOP_OPTION_VISIT_ONE) NOP_FNO_OPTIONS(NOP_OPTION_VISIT_ONE)
     )

@@ -42,23 +42,24 @@ std::runtime_error modelFileError(const std::string& path, const std::string& wh
 }
 
 
-const std::string normaliserKey[2][2] =
-{
+const std::string normaliserKey[2][2] = {
     {"normaliser.input.mean", "normaliser.input.std"},
-    {"normaliser.output.mean", "normaliser.output.std"}
-};
+    {"normaliser.output.mean", "normaliser.output.std"}};
 
 
 /// `value` within [low, high] (false for NaN).
-template<class T>
-bool within(T value, T low, T high)
+template<class T> bool within(T value, T low, T high)
 {
     return value >= low && value <= high;
 }
 
 
 /// A JSON array of integers, strictly (no floats, no wrap-around).
-std::vector<int64_t> integersOf(const nlohmann::json& json, const std::string& what, const std::string& path)
+std::vector<int64_t> integersOf(
+    const nlohmann::json& json,
+    const std::string& what,
+    const std::string& path
+)
 {
     if (!json.is_array())
     {
@@ -67,7 +68,8 @@ std::vector<int64_t> integersOf(const nlohmann::json& json, const std::string& w
     std::vector<int64_t> values;
     for (const auto& v : json)
     {
-        if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)))
+        if (!v.is_number_integer()
+            || (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)))
         {
             throw modelFileError(path, what + " holds " + v.dump() + ", not an integer");
         }
@@ -79,8 +81,7 @@ std::vector<int64_t> integersOf(const nlohmann::json& json, const std::string& w
 
 /// The per-sample shape (channels, d1..dN) under `key`, checked against the
 /// options' channels and spatial dimensions and the grid limits.
-std::vector<int64_t> shapeOf
-(
+std::vector<int64_t> shapeOf(
     const nlohmann::json& side,
     const std::string& key,
     int64_t channels,
@@ -94,7 +95,8 @@ std::vector<int64_t> shapeOf
     os << what << " " << side.at("shape").dump() << " ";
     if (int64_t(shape.size()) != spatialDims + 1 || shape[0] != channels)
     {
-        os << "is not (" << channels << " channels, d1..d" << spatialDims << ") as its options make";
+        os << "is not (" << channels << " channels, d1..d" << spatialDims
+           << ") as its options make";
         throw modelFileError(path, os.str());
     }
     int64_t points = 1;
@@ -105,7 +107,7 @@ std::vector<int64_t> shapeOf
             os << "has a size outside [1, " << limits::maxGridResolution << "]";
             throw modelFileError(path, os.str());
         }
-        points *= shape[d];   // at most 3 factors of 2^20: no overflow
+        points *= shape[d]; // at most 3 factors of 2^20: no overflow
         if (points > limits::maxGridPoints)
         {
             os << "has more than " << limits::maxGridPoints << " points";
@@ -117,8 +119,7 @@ std::vector<int64_t> shapeOf
 
 
 /// Names of `key`: one per channel, or one for all (a tensor-file entry).
-std::vector<std::string> namesOf
-(
+std::vector<std::string> namesOf(
     const nlohmann::json& side,
     const std::string& key,
     int64_t channels,
@@ -128,11 +129,9 @@ std::vector<std::string> namesOf
     const auto names = side.at("names").get<std::vector<std::string>>();
     if (names.empty() || (names.size() != 1 && int64_t(names.size()) != channels))
     {
-        throw modelFileError
-        (
-            path,
-            key + " has " + std::to_string(names.size()) + " names for "
-          + std::to_string(channels) + " channels (expected 1 or one per channel)"
+        throw modelFileError(
+            path, key + " has " + std::to_string(names.size()) + " names for "
+                      + std::to_string(channels) + " channels (expected 1 or one per channel)"
         );
     }
     return names;
@@ -180,8 +179,8 @@ void saveModelFile(const std::string& path, Surrogate& surrogate)
     {
         contents.tensors[item.key()] = item.value().detach().to(torch::kCPU).contiguous();
     }
-    const GaussianNormaliser* normalisers[2] =
-        {&surrogate.inputNormaliser, &surrogate.outputNormaliser};
+    const GaussianNormaliser* normalisers[2] = {
+        &surrogate.inputNormaliser, &surrogate.outputNormaliser};
     for (int i = 0; i < 2; ++i)
     {
         if (normalisers[i]->defined())
@@ -197,10 +196,10 @@ void saveModelFile(const std::string& path, Surrogate& surrogate)
         setup = nlohmann::json::parse(surrogate.application, nullptr, false);
         if (!setup.is_object())
         {
-            throw std::runtime_error
-            (
-                "cannot save " + fileName(path) + ": the application set-up is not JSON"
-                " text of an object"
+            throw std::runtime_error(
+                "cannot save " + fileName(path)
+                + ": the application set-up is not JSON"
+                  " text of an object"
             );
         }
     }
@@ -208,8 +207,7 @@ void saveModelFile(const std::string& path, Surrogate& surrogate)
     const std::string kind = surrogate.model->kind();
     auto options = surrogate.model->optionsJson();
     options["precision"] = "full";
-    const nlohmann::json metadata =
-    {
+    const nlohmann::json metadata = {
         {"kind", kind},
         {"formatVersion", modelFileVersion},
         {modelType(kind).optionsKey, options},
@@ -217,8 +215,7 @@ void saveModelFile(const std::string& path, Surrogate& surrogate)
         {"outputs", {{"names", surrogate.outputNames}, {"shape", surrogate.outputShape}}},
         {"maskChannel", surrogate.maskChannel},
         {"setup", setup},
-        {"summary", nlohmann::json::parse(surrogate.summaryJson)}
-    };
+        {"summary", nlohmann::json::parse(surrogate.summaryJson)}};
     contents.metadata = metadata.dump(2);
 
     writeFileAtomically(path, encodeModelFile(contents));
@@ -237,20 +234,16 @@ ModelFileContents decodeModelFile(const std::string& bytes, const std::string& p
     std::memcpy(&header, bytes.data(), headerSize);
     if (header.version > modelFileVersion)
     {
-        throw fail
-        (
+        throw fail(
             "format version " + std::to_string(header.version) + " is newer than the "
-          + std::to_string(modelFileVersion) + " this build reads; update the plugin"
+            + std::to_string(modelFileVersion) + " this build reads; update the plugin"
         );
     }
     if (header.version == 1)
     {
-        throw fail
-        (
-            "format version 1 stores its set-up as OpenFOAM dictionary text, which this"
-            " build no longer reads because it could run directives; retrain with"
-            " trainNeuralOperator"
-        );
+        throw fail("format version 1 stores its set-up as OpenFOAM dictionary text, which this"
+                   " build no longer reads because it could run directives; retrain with"
+                   " trainNeuralOperator");
     }
     if (header.version != modelFileVersion)
     {
@@ -259,10 +252,9 @@ ModelFileContents decodeModelFile(const std::string& bytes, const std::string& p
     const uint64_t found = bytes.size() - headerSize;
     if (found < header.payloadSize)
     {
-        throw fail
-        (
+        throw fail(
             "truncated: " + std::to_string(found) + " of " + std::to_string(header.payloadSize)
-          + " payload bytes present"
+            + " payload bytes present"
         );
     }
     if (found > header.payloadSize)
@@ -280,15 +272,13 @@ ModelFileContents decodeModelFile(const std::string& bytes, const std::string& p
 
 ModelFileContents readModelFileContents(const std::string& path)
 {
-    return decodeModelFile
-    (
+    return decodeModelFile(
         readRegularFile(path, modelFileLimits::maxFileBytes, "model file"), path
     );
 }
 
 
-Surrogate loadModelFileFromBytes
-(
+Surrogate loadModelFileFromBytes(
     const std::string& bytes,
     const std::string& path,
     const torch::Device& device
@@ -391,10 +381,9 @@ Surrogate loadModelFileFromBytes
 
     if (!within<int64_t>(surrogate.maskChannel, -1, channels[0] - 1))
     {
-        throw fail
-        (
+        throw fail(
             "maskChannel " + std::to_string(surrogate.maskChannel) + " is not -1 or one of the "
-          + std::to_string(channels[0]) + " input channels"
+            + std::to_string(channels[0]) + " input channels"
         );
     }
 
@@ -446,10 +435,9 @@ Surrogate loadModelFileFromBytes
     }
     if (used != tensors.size())
     {
-        throw fail
-        (
+        throw fail(
             "holds " + std::to_string(tensors.size() - used)
-          + " tensors its options do not use (built by another version?)"
+            + " tensors its options do not use (built by another version?)"
         );
     }
 
@@ -463,8 +451,7 @@ Surrogate loadModelFileFromBytes
 
 Surrogate loadModelFile(const std::string& path, const torch::Device& device)
 {
-    return loadModelFileFromBytes
-    (
+    return loadModelFileFromBytes(
         readRegularFile(path, modelFileLimits::maxFileBytes, "model file"), path, device
     );
 }

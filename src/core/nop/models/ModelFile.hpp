@@ -30,11 +30,11 @@ constexpr uint32_t modelFileVersion = 2;
 /// Upper limits on what a model file may ask for, besides runtime/Limits.hpp.
 namespace modelFileLimits
 {
-    /// Size of a model file.
-    constexpr uint64_t maxFileBytes = uint64_t(8) << 30;
+/// Size of a model file.
+constexpr uint64_t maxFileBytes = uint64_t(8) << 30;
 
-    // The options' own limits are their declared checks (FNOOptions.hpp).
-}
+// The options' own limits are their declared checks (FNOOptions.hpp).
+} // namespace modelFileLimits
 
 /// What a model file holds, before it is made a `Surrogate`: the metadata
 /// (JSON text of an object) and the tensors.
@@ -64,8 +64,7 @@ void saveModelFile(const std::string& path, Surrogate& surrogate);
 /// the limits or imply more parameters than it holds, its shapes, names or
 /// mask channel do not fit its options, or a tensor is missing, misshapen,
 /// not float32, not finite or unused.
-Surrogate loadModelFileFromBytes
-(
+Surrogate loadModelFileFromBytes(
     const std::string& bytes,
     const std::string& path,
     const torch::Device& device = torch::kCPU
@@ -73,10 +72,6 @@ Surrogate loadModelFileFromBytes
 
 /// Read a model file onto `device`: readRegularFile (at most
 /// modelFileLimits::maxFileBytes) and loadModelFileFromBytes.
-Surrogate loadModelFile
-(
-    const std::string& path,
-    const torch::Device& device = torch::kCPU
-);
+Surrogate loadModelFile(const std::string& path, const torch::Device& device = torch::kCPU);
 
 } // namespace nop

@@ -39,8 +39,7 @@ const ModelType& modelType(const std::string& kind)
         {
             valid += (valid.empty() ? "" : ", ") + name;
         }
-        throw std::runtime_error
-        (
+        throw std::runtime_error(
             "unknown model kind '" + kind + "' (this build has: " + valid + ")"
         );
     }

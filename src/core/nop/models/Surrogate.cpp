@@ -8,7 +8,7 @@ torch::Tensor Surrogate::predict(const torch::Tensor& x)
     auto y = outputNormaliser.decode(model->forward(inputNormaliser.encode(x)));
     if (maskChannel >= 0)
     {
-        y = y*mask(x);
+        y = y * mask(x);
     }
     return y;
 }

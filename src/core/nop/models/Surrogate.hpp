@@ -2,8 +2,8 @@
 
 // A trained surrogate: the network, its normalisers, and what it maps.
 
-#include "nop/models/FNO.hpp"
 #include "nop/data/Normaliser.hpp"
+#include "nop/models/FNO.hpp"
 
 #include <torch/torch.h>
 
@@ -18,10 +18,14 @@ namespace nop
 /// it was trained on, and a JSON text with the training summary.
 struct Surrogate
 {
-    explicit Surrogate(NeuralOperator network) : model(std::move(network)) {}
+    explicit Surrogate(NeuralOperator network) :
+        model(std::move(network))
+    {}
 
     /// With a new FNO of `options`.
-    explicit Surrogate(const FNOOptions& options) : model(std::make_shared<FNOImpl>(options)) {}
+    explicit Surrogate(const FNOOptions& options) :
+        model(std::make_shared<FNOImpl>(options))
+    {}
 
     /// Normalise, run the model, denormalise: x and the result are
     /// (batch, channels, d1..dN) float32 in physical units.

@@ -17,8 +17,7 @@ namespace nop
 {
 
 /// A value as messages show it.
-template<class T>
-std::string describe(const T& value)
+template<class T> std::string describe(const T& value)
 {
     if constexpr (hasWords<T>::value)
     {
@@ -55,8 +54,7 @@ namespace check
 /// Any value of the type (enums: any word of their table).
 struct Any
 {
-    template<class T>
-    bool operator()(const T&) const { return true; }
+    template<class T> bool operator()(const T&) const { return true; }
     std::string requirement() const { return "valid"; }
 };
 
@@ -69,15 +67,19 @@ struct Required
 
 struct Positive
 {
-    template<class T>
-    bool operator()(const T& x) const { return x > 0 && std::isfinite(double(x)); }
+    template<class T> bool operator()(const T& x) const
+    {
+        return x > 0 && std::isfinite(double(x));
+    }
     std::string requirement() const { return "positive"; }
 };
 
 struct NonNegative
 {
-    template<class T>
-    bool operator()(const T& x) const { return x >= 0 && std::isfinite(double(x)); }
+    template<class T> bool operator()(const T& x) const
+    {
+        return x >= 0 && std::isfinite(double(x));
+    }
     std::string requirement() const { return "non-negative"; }
 };
 
@@ -100,12 +102,8 @@ struct InRange
 {
     double low;
     double high;
-    template<class T>
-    bool operator()(const T& x) const { return x >= low && x <= high; }
-    std::string requirement() const
-    {
-        return "in [" + describe(low) + ", " + describe(high) + "]";
-    }
+    template<class T> bool operator()(const T& x) const { return x >= low && x <= high; }
+    std::string requirement() const { return "in [" + describe(low) + ", " + describe(high) + "]"; }
 };
 
 /// A non-empty list of positive numbers.

@@ -32,8 +32,7 @@ struct OptionInfo
 class OptionError : public std::invalid_argument
 {
 public:
-    OptionError(std::string keyword, const std::string& message)
-    :
+    OptionError(std::string keyword, const std::string& message) :
         std::invalid_argument(message),
         keyword_(std::move(keyword))
     {}
@@ -46,20 +45,16 @@ private:
 
 /// Check every option of `options` (a struct with NOP_OPTIONS_VISIT) with
 /// its declared check; throws OptionError naming the first one refused.
-template<class Options>
-void validate(const Options& options)
+template<class Options> void validate(const Options& options)
 {
-    options.visit
-    (
+    options.visit(
         [](const OptionInfo& info, const auto& value, const auto& check)
         {
             if (!check(value))
             {
-                throw OptionError
-                (
-                    info.keyword,
-                    std::string(info.keyword) + " must be " + check.requirement()
-                  + ", got " + describe(value)
+                throw OptionError(
+                    info.keyword, std::string(info.keyword) + " must be " + check.requirement()
+                                      + ", got " + describe(value)
                 );
             }
         }
@@ -70,20 +65,26 @@ void validate(const Options& options)
 
 
 // A field with chained setter and getters (as TORCH_ARG, without torch).
-#define NOP_OPTION_FIELD(Type, name, deflt, check, description)               \
-public:                                                                       \
-    auto name(const Type& value) -> decltype(*this)                           \
-    {                                                                         \
-        name##_ = value;                                                      \
-        return *this;                                                         \
-    }                                                                         \
-    const Type& name() const noexcept { return name##_; }                     \
-    Type& name() noexcept { return name##_; }                                 \
-                                                                              \
-private:                                                                      \
+#define NOP_OPTION_FIELD(Type, name, deflt, check, description)                                    \
+public:                                                                                            \
+    auto name(const Type& value)->decltype(*this)                                                  \
+    {                                                                                              \
+        name##_ = value;                                                                           \
+        return *this;                                                                              \
+    }                                                                                              \
+    const Type& name() const noexcept                                                              \
+    {                                                                                              \
+        return name##_;                                                                            \
+    }                                                                                              \
+    Type& name() noexcept                                                                          \
+    {                                                                                              \
+        return name##_;                                                                            \
+    }                                                                                              \
+                                                                                                   \
+private:                                                                                           \
     Type name##_ = deflt;
 
-#define NOP_OPTION_VISIT_ONE(Type, name, deflt, check, description)           \
+#define NOP_OPTION_VISIT_ONE(Type, name, deflt, check, description)                                \
     visitor(::nop::OptionInfo{#name, description}, name##_, check);
 
 // The fields of an options list.
@@ -91,15 +92,13 @@ private:                                                                      \
 
 // function(visitor) calls visitor(info, value, check) for every option of
 // the lists in `visits` (each LIST(NOP_OPTION_VISIT_ONE)), const and not.
-#define NOP_OPTIONS_VISITOR(function, visits)                                 \
-public:                                                                       \
-    template<class Visitor>                                                   \
-    void function(Visitor&& visitor)                                          \
-    {                                                                         \
-        visits                                                                \
-    }                                                                         \
-    template<class Visitor>                                                   \
-    void function(Visitor&& visitor) const                                    \
-    {                                                                         \
-        visits                                                                \
+#define NOP_OPTIONS_VISITOR(function, visits)                                                      \
+public:                                                                                            \
+    template<class Visitor> void function(Visitor&& visitor)                                       \
+    {                                                                                              \
+        visits                                                                                     \
+    }                                                                                              \
+    template<class Visitor> void function(Visitor&& visitor) const                                 \
+    {                                                                                              \
+        visits                                                                                     \
     }

@@ -14,12 +14,10 @@
 namespace nop
 {
 
-template<class Options>
-nlohmann::json optionsToJson(const Options& options)
+template<class Options> nlohmann::json optionsToJson(const Options& options)
 {
     nlohmann::json json = nlohmann::json::object();
-    options.visit
-    (
+    options.visit(
         [&json](const OptionInfo& info, const auto& value, const auto&)
         {
             using T = std::decay_t<decltype(value)>;
@@ -39,13 +37,11 @@ nlohmann::json optionsToJson(const Options& options)
 /// Every option from `json` (all must be present), then validated. Throws
 /// std::runtime_error naming the key when one is missing, mistyped or
 /// refused by its check.
-template<class Options>
-Options optionsFromJson(const nlohmann::json& json)
+template<class Options> Options optionsFromJson(const nlohmann::json& json)
 {
     Options options;
     const std::string scope(Options::scope);
-    options.visit
-    (
+    options.visit(
         [&](const OptionInfo& info, auto& value, const auto&)
         {
             using T = std::decay_t<decltype(value)>;
@@ -67,8 +63,7 @@ Options optionsFromJson(const nlohmann::json& json)
             }
             catch (const std::exception& e)
             {
-                throw std::runtime_error
-                (
+                throw std::runtime_error(
                     "malformed " + scope + " option '" + info.keyword + "': " + e.what()
                 );
             }

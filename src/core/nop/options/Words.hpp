@@ -18,14 +18,13 @@ namespace nop
 /// Specialise with `static constexpr const char* what` (the option's name in
 /// messages) and `static constexpr std::array<std::pair<Enum, const char*>, N>
 /// table`.
-template<class Enum>
-struct EnumWords;
+template<class Enum> struct EnumWords;
 
-template<class T, class = void>
-struct hasWords : std::false_type {};
+template<class T, class = void> struct hasWords : std::false_type
+{};
 
-template<class T>
-struct hasWords<T, std::void_t<decltype(EnumWords<T>::table)>> : std::true_type {};
+template<class T> struct hasWords<T, std::void_t<decltype(EnumWords<T>::table)>> : std::true_type
+{};
 
 template<class Enum, std::enable_if_t<hasWords<Enum>::value, int> = 0>
 std::string toString(Enum value)
@@ -41,8 +40,7 @@ std::string toString(Enum value)
 }
 
 /// The valid words, in table order.
-template<class Enum>
-std::vector<std::string> wordList()
+template<class Enum> std::vector<std::string> wordList()
 {
     std::vector<std::string> words;
     for (const auto& entry : EnumWords<Enum>::table)
@@ -53,8 +51,7 @@ std::vector<std::string> wordList()
 }
 
 /// Parse a word; throws std::invalid_argument listing the valid words.
-template<class Enum>
-Enum fromString(const std::string& word)
+template<class Enum> Enum fromString(const std::string& word)
 {
     std::string valid;
     for (const auto& [value, w] : EnumWords<Enum>::table)
@@ -65,8 +62,7 @@ Enum fromString(const std::string& word)
         }
         valid += (valid.empty() ? "" : ", ") + std::string(w);
     }
-    throw std::invalid_argument
-    (
+    throw std::invalid_argument(
         std::string("unknown ") + EnumWords<Enum>::what + " '" + word + "' (valid: " + valid + ")"
     );
 }

@@ -3,8 +3,7 @@
 namespace nop
 {
 
-LossScaler::LossScaler(bool enabled, double initialScale, int64_t growthInterval)
-:
+LossScaler::LossScaler(bool enabled, double initialScale, int64_t growthInterval) :
     enabled_(enabled),
     scale_(enabled ? initialScale : 1.0),
     growthInterval_(growthInterval)
@@ -13,7 +12,7 @@ LossScaler::LossScaler(bool enabled, double initialScale, int64_t growthInterval
 
 torch::Tensor LossScaler::scale(const torch::Tensor& loss) const
 {
-    return enabled_ ? loss*scale_ : loss;
+    return enabled_ ? loss * scale_ : loss;
 }
 
 
@@ -56,7 +55,7 @@ void LossScaler::backOff()
 {
     if (enabled_)
     {
-        scale_ = std::max(scale_*0.5, 1.0);
+        scale_ = std::max(scale_ * 0.5, 1.0);
         goodSteps_ = 0;
     }
 }

@@ -17,12 +17,7 @@ namespace nop
 class LossScaler
 {
 public:
-    explicit LossScaler
-    (
-        bool enabled,
-        double initialScale = 65536.0,
-        int64_t growthInterval = 200
-    );
+    explicit LossScaler(bool enabled, double initialScale = 65536.0, int64_t growthInterval = 200);
 
     /// loss * scale.
     torch::Tensor scale(const torch::Tensor& loss) const;

@@ -20,41 +20,52 @@ namespace nop
 ///           FFT in the reduced type (where the device's FFT supports it);
 ///           pointwise layers under autocast.
 ///  - half:  input cast to the reduced type before the forward FFT too.
-enum class Precision { full, mixed, half };
+enum class Precision
+{
+    full,
+    mixed,
+    half
+};
 
 /// Applied to the input of the spectral path only, so that `half` cannot
 /// overflow; the skip path sees the raw input.
-enum class Stabiliser { none, tanh };
+enum class Stabiliser
+{
+    none,
+    tanh
+};
 
 /// The reduced floating-point type. `automatic` is bfloat16 on CPU (no
 /// float16 GEMMs there) and float16 on CUDA. float16 on CPU is emulated by
 /// rounding through float16 (for numerics checks, not for speed).
-enum class ReducedType { automatic, bfloat16, float16 };
+enum class ReducedType
+{
+    automatic,
+    bfloat16,
+    float16
+};
 
-template<>
-struct EnumWords<Precision>
+template<> struct EnumWords<Precision>
 {
     static constexpr const char* what = "precision";
-    static constexpr std::array<std::pair<Precision, const char*>, 3> table
-        {{{Precision::full, "full"}, {Precision::mixed, "mixed"}, {Precision::half, "half"}}};
+    static constexpr std::array<std::pair<Precision, const char*>, 3> table{
+        {{Precision::full, "full"}, {Precision::mixed, "mixed"}, {Precision::half, "half"}}};
 };
 
-template<>
-struct EnumWords<Stabiliser>
+template<> struct EnumWords<Stabiliser>
 {
     static constexpr const char* what = "stabiliser";
-    static constexpr std::array<std::pair<Stabiliser, const char*>, 2> table
-        {{{Stabiliser::none, "none"}, {Stabiliser::tanh, "tanh"}}};
+    static constexpr std::array<std::pair<Stabiliser, const char*>, 2> table{
+        {{Stabiliser::none, "none"}, {Stabiliser::tanh, "tanh"}}};
 };
 
-template<>
-struct EnumWords<ReducedType>
+template<> struct EnumWords<ReducedType>
 {
     static constexpr const char* what = "reducedType";
-    static constexpr std::array<std::pair<ReducedType, const char*>, 3> table
-        {{{ReducedType::automatic, "auto"},
-          {ReducedType::bfloat16, "bfloat16"},
-          {ReducedType::float16, "float16"}}};
+    static constexpr std::array<std::pair<ReducedType, const char*>, 3> table{
+        {{ReducedType::automatic, "auto"},
+         {ReducedType::bfloat16, "bfloat16"},
+         {ReducedType::float16, "float16"}}};
 };
 
 /// Precision per epoch: the first `fractions[0]` of the epochs in `half`,

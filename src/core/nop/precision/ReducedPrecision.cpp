@@ -9,9 +9,12 @@ torch::ScalarType reducedDtype(ReducedType type, const torch::Device& device)
 {
     switch (type)
     {
-        case ReducedType::bfloat16: return torch::kBFloat16;
-        case ReducedType::float16:  return torch::kHalf;
-        case ReducedType::automatic: break;
+    case ReducedType::bfloat16:
+        return torch::kBFloat16;
+    case ReducedType::float16:
+        return torch::kHalf;
+    case ReducedType::automatic:
+        break;
     }
     return device.is_cuda() ? torch::kHalf : torch::kBFloat16;
 }
@@ -35,12 +38,7 @@ torch::Tensor toReduced(const torch::Tensor& x, torch::ScalarType dtype)
 }
 
 
-torch::Tensor reducedBmm
-(
-    const torch::Tensor& a,
-    const torch::Tensor& b,
-    torch::ScalarType dtype
-)
+torch::Tensor reducedBmm(const torch::Tensor& a, const torch::Tensor& b, torch::ScalarType dtype)
 {
     if (emulated(dtype, a.device()))
     {
@@ -50,13 +48,7 @@ torch::Tensor reducedBmm
 }
 
 
-AutocastScope::AutocastScope
-(
-    bool enabled,
-    const torch::Device& device,
-    torch::ScalarType dtype
-)
-:
+AutocastScope::AutocastScope(bool enabled, const torch::Device& device, torch::ScalarType dtype) :
     cuda_(device.is_cuda())
 {
     if (!enabled || emulated(dtype, device))

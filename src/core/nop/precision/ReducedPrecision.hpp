@@ -26,12 +26,7 @@ torch::Tensor toReduced(const torch::Tensor& x, torch::ScalarType dtype);
 
 /// Batched matrix product a (K,M,N) x b (K,N,P) in `dtype`. Emulated types
 /// multiply the rounded operands in float32 and round the product.
-torch::Tensor reducedBmm
-(
-    const torch::Tensor& a,
-    const torch::Tensor& b,
-    torch::ScalarType dtype
-);
+torch::Tensor reducedBmm(const torch::Tensor& a, const torch::Tensor& b, torch::ScalarType dtype);
 
 /// Scope in which LibTorch's autocast runs GEMM-like ops (linear, matmul,
 /// bmm) in `dtype` on `device`. Inactive when `enabled` is false or the
@@ -56,7 +51,9 @@ private:
 class FullPrecisionScope
 {
 public:
-    FullPrecisionScope() : guard_(c10::autocast_dispatch_keyset) {}
+    FullPrecisionScope() :
+        guard_(c10::autocast_dispatch_keyset)
+    {}
 
 private:
     c10::impl::ExcludeDispatchKeyGuard guard_;

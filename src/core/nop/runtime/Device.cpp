@@ -16,17 +16,14 @@ torch::Device deviceFromString(const std::string& word)
     }
     if (!check::DeviceName{}(word))
     {
-        throw std::invalid_argument
-        (
-            "unknown device '" + word + "' (valid: cpu, cuda, cuda:N)"
-        );
+        throw std::invalid_argument("unknown device '" + word + "' (valid: cpu, cuda, cuda:N)");
     }
     if (!torch::cuda::is_available())
     {
-        throw std::invalid_argument
-        (
-            "device '" + word + "' asked for, but this LibTorch build or"
-            " machine has no CUDA device (use cpu)"
+        throw std::invalid_argument(
+            "device '" + word
+            + "' asked for, but this LibTorch build or"
+              " machine has no CUDA device (use cpu)"
         );
     }
     return torch::Device(word);
@@ -39,8 +36,7 @@ int64_t setThreads(int64_t threads)
     {
         throw std::invalid_argument("threads must be >= 0");
     }
-    const int64_t n =
-        threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+    const int64_t n = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
     torch::set_num_threads(int(n));
     return n;
 }

@@ -27,7 +27,9 @@ namespace
 class TrackingCPUAllocator final : public c10::Allocator
 {
 public:
-    explicit TrackingCPUAllocator(c10::Allocator* base) : base_(base) {}
+    explicit TrackingCPUAllocator(c10::Allocator* base) :
+        base_(base)
+    {}
 
     c10::DataPtr allocate(size_t bytes) const override
     {
@@ -92,7 +94,8 @@ private:
     {
         const int64_t now = current_.fetch_add(bytes) + bytes;
         int64_t peak = peak_.load();
-        while (now > peak && !peak_.compare_exchange_weak(peak, now)) {}
+        while (now > peak && !peak_.compare_exchange_weak(peak, now))
+        {}
     }
 
     c10::Allocator* base_;
@@ -170,8 +173,7 @@ bool PeakMemory::tracking()
 }
 
 
-PeakMemory::PeakMemory(const torch::Device& device)
-:
+PeakMemory::PeakMemory(const torch::Device& device) :
     device_(device)
 {
     trackingFromEnvironment();

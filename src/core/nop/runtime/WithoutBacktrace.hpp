@@ -12,8 +12,7 @@ namespace nop
 
 /// The result of function(); a c10::Error it throws becomes a
 /// std::runtime_error with the message alone.
-template<class Function>
-auto withoutBacktrace(Function&& function)
+template<class Function> auto withoutBacktrace(Function&& function)
 {
     try
     {

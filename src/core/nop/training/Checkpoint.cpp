@@ -21,21 +21,17 @@ std::string checkpointPathFor(const std::string& modelFile)
 }
 
 
-TrainingStopped::TrainingStopped
-(
+TrainingStopped::TrainingStopped(
     const std::string& checkpointFile,
     int64_t epoch,
     int64_t offset,
     int64_t epochs
-)
-:
-    std::runtime_error
-    (
+) :
+    std::runtime_error(
         "training stopped on request after " + std::to_string(epoch) + " of "
-      + std::to_string(epochs) + " epochs"
-      + (offset > 0 ? " and " + std::to_string(offset) + " samples" : std::string())
-      + "; wrote checkpoint " + checkpointFile
-      + ": rerun the same training job to resume from it"
+        + std::to_string(epochs) + " epochs"
+        + (offset > 0 ? " and " + std::to_string(offset) + " samples" : std::string())
+        + "; wrote checkpoint " + checkpointFile + ": rerun the same training job to resume from it"
     ),
     checkpointFile_(checkpointFile)
 {}
@@ -68,8 +64,8 @@ Fingerprint& Fingerprint::add(const torch::Tensor& tensor)
     const auto t = tensor.to(torch::kCPU).contiguous();
     add(std::string(c10::toString(t.scalar_type())));
     const auto shape = t.sizes().vec();
-    add(std::string(reinterpret_cast<const char*>(shape.data()), shape.size()*sizeof(int64_t)));
-    bytes(t.data_ptr(), t.numel()*t.element_size());
+    add(std::string(reinterpret_cast<const char*>(shape.data()), shape.size() * sizeof(int64_t)));
+    bytes(t.data_ptr(), t.numel() * t.element_size());
     return *this;
 }
 
@@ -99,11 +95,7 @@ nlohmann::json number(double value)
 
 /// Of the metadata (but this checksum) and the names and tensors as
 /// stored: the archive itself has no checksum.
-std::string checksum
-(
-    nlohmann::json metadata,
-    const std::map<std::string, torch::Tensor>& tensors
-)
+std::string checksum(nlohmann::json metadata, const std::map<std::string, torch::Tensor>& tensors)
 {
     metadata.erase("checksum");
     Fingerprint f;
@@ -138,8 +130,7 @@ std::string encodeCheckpoint(const TrainingCheckpoint& c)
         archive.tensors[name] = t.contiguous();
     }
 
-    nlohmann::json metadata =
-    {
+    nlohmann::json metadata = {
         {"format", formatName},
         {"version", checkpointVersion},
         {"fingerprint", c.fingerprint},
@@ -159,8 +150,7 @@ std::string encodeCheckpoint(const TrainingCheckpoint& c)
         {"lossScale", c.lossScale},
         {"lossScalerGoodSteps", c.lossScalerGoodSteps},
         {"optimiserSteps", c.optimiserSteps},
-        {"encoding", encoding}
-    };
+        {"encoding", encoding}};
     metadata["checksum"] = checksum(metadata, archive.tensors);
     archive.metadata = metadata.dump();
     return encodeTensorArchive(archive);
@@ -194,10 +184,9 @@ TrainingCheckpoint decodeCheckpoint(const std::string& bytes, const std::string&
         const int64_t version = m.at("version").get<int64_t>();
         if (version > checkpointVersion)
         {
-            throw fail
-            (
+            throw fail(
                 "version " + std::to_string(version) + " is newer than the "
-              + std::to_string(checkpointVersion) + " this build reads"
+                + std::to_string(checkpointVersion) + " this build reads"
             );
         }
         const auto real = [&](const char* key)
@@ -238,21 +227,21 @@ TrainingCheckpoint decodeCheckpoint(const std::string& bytes, const std::string&
             const std::string dtype = type.get<std::string>();
             if (dtype == "uint8")
             {
-                if (t.scalar_type() != torch::kLong || (t.numel() && (t.min().item<int64_t>() < 0 || t.max().item<int64_t>() > 255)))
+                if (t.scalar_type() != torch::kLong
+                    || (t.numel() && (t.min().item<int64_t>() < 0 || t.max().item<int64_t>() > 255)
+                    ))
                 {
                     throw fail("tensor '" + name + "' does not hold bytes");
                 }
                 t = t.to(torch::kByte);
             }
-            else if
-            (
-                (dtype == "ComplexFloat" && t.scalar_type() == torch::kFloat)
-             || (dtype == "ComplexDouble" && t.scalar_type() == torch::kDouble)
-            )
+            else if ((dtype == "ComplexFloat" && t.scalar_type() == torch::kFloat) || (dtype == "ComplexDouble" && t.scalar_type() == torch::kDouble))
             {
                 if (t.dim() < 1 || t.size(-1) != 2)
                 {
-                    throw fail("complex tensor '" + name + "' lacks its trailing (re, im) dimension");
+                    throw fail(
+                        "complex tensor '" + name + "' lacks its trailing (re, im) dimension"
+                    );
                 }
                 t = torch::view_as_complex(t.contiguous()).clone();
             }
@@ -267,7 +256,7 @@ TrainingCheckpoint decodeCheckpoint(const std::string& bytes, const std::string&
         throw fail(std::string("malformed metadata: ") + e.what());
     }
     if (c.epochs < 1 || c.epoch < 0 || c.epoch > c.epochs || c.offset < 0 || c.steps < 0
-     || c.nonFiniteSteps < 0 || c.nonFiniteSteps > c.steps || !(c.lossScale >= 1))
+        || c.nonFiniteSteps < 0 || c.nonFiniteSteps > c.steps || !(c.lossScale >= 1))
     {
         throw fail("inconsistent position or figures");
     }

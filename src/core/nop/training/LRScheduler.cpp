@@ -7,15 +7,13 @@
 namespace nop
 {
 
-LRScheduler::LRScheduler
-(
+LRScheduler::LRScheduler(
     Scheduler type,
     double initialRate,
     int64_t stepSize,
     double gamma,
     int64_t period
-)
-:
+) :
     type_(type),
     initialRate_(initialRate),
     stepSize_(stepSize),
@@ -37,12 +35,12 @@ double LRScheduler::at(int64_t epoch) const
 {
     if (type_ == Scheduler::step)
     {
-        return initialRate_*std::pow(gamma_, double(epoch/stepSize_));
+        return initialRate_ * std::pow(gamma_, double(epoch / stepSize_));
     }
     if (type_ == Scheduler::cosine)
     {
         // torch.optim.lr_scheduler.CosineAnnealingLR with eta_min 0.
-        return 0.5*initialRate_*(1 + std::cos(M_PI*double(epoch)/double(period_)));
+        return 0.5 * initialRate_ * (1 + std::cos(M_PI * double(epoch) / double(period_)));
     }
     return initialRate_;
 }

@@ -14,14 +14,7 @@ class LRScheduler
 public:
     /// none, step (times gamma every stepSize epochs) or cosine (to 0 over
     /// `period` epochs). Throws OptionError for a stepSize or period < 1.
-    LRScheduler
-    (
-        Scheduler type,
-        double initialRate,
-        int64_t stepSize,
-        double gamma,
-        int64_t period
-    );
+    LRScheduler(Scheduler type, double initialRate, int64_t stepSize, double gamma, int64_t period);
 
     /// Learning rate of epoch `epoch` (0-based).
     double at(int64_t epoch) const;

@@ -12,11 +12,9 @@ constexpr double eps = 1e-12;
 
 void checkShapes(const torch::Tensor& pred, const torch::Tensor& truth)
 {
-    TORCH_CHECK
-    (
-        pred.sizes() == truth.sizes() && pred.dim() >= 3,
-        "relative error: prediction ", pred.sizes(), " and truth ", truth.sizes(),
-        " must both be (batch, channels, d1..dN)"
+    TORCH_CHECK(
+        pred.sizes() == truth.sizes() && pred.dim() >= 3, "relative error: prediction ",
+        pred.sizes(), " and truth ", truth.sizes(), " must both be (batch, channels, d1..dN)"
     );
 }
 
@@ -39,8 +37,7 @@ torch::Tensor squaredGradientNorm(const torch::Tensor& x)
         {
             continue;
         }
-        const auto derivative =
-            torch::gradient(x, torch::Scalar(1.0/double(n)), {d}, 1)[0];
+        const auto derivative = torch::gradient(x, torch::Scalar(1.0 / double(n)), {d}, 1)[0];
         total = total + squaredNorm(derivative);
     }
     return total;
@@ -54,7 +51,7 @@ torch::Tensor relativeL2(const torch::Tensor& pred, const torch::Tensor& truth)
     checkShapes(pred, truth);
     const auto p = pred.to(torch::kFloat);
     const auto t = truth.to(torch::kFloat);
-    return squaredNorm(p - t).sqrt()/(squaredNorm(t).sqrt() + eps);
+    return squaredNorm(p - t).sqrt() / (squaredNorm(t).sqrt() + eps);
 }
 
 
@@ -66,16 +63,11 @@ torch::Tensor relativeH1(const torch::Tensor& pred, const torch::Tensor& truth)
     const auto e = p - t;
     const auto error = squaredNorm(e) + squaredGradientNorm(e);
     const auto reference = squaredNorm(t) + squaredGradientNorm(t);
-    return error.sqrt()/(reference.sqrt() + eps);
+    return error.sqrt() / (reference.sqrt() + eps);
 }
 
 
-torch::Tensor relativeLoss
-(
-    LossKind kind,
-    const torch::Tensor& pred,
-    const torch::Tensor& truth
-)
+torch::Tensor relativeLoss(LossKind kind, const torch::Tensor& pred, const torch::Tensor& truth)
 {
     if (kind == LossKind::l2)
     {

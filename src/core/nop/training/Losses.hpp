@@ -20,11 +20,6 @@ torch::Tensor relativeL2(const torch::Tensor& pred, const torch::Tensor& truth);
 torch::Tensor relativeH1(const torch::Tensor& pred, const torch::Tensor& truth);
 
 /// The training loss `kind` as a mean over samples and channels.
-torch::Tensor relativeLoss
-(
-    LossKind kind,
-    const torch::Tensor& pred,
-    const torch::Tensor& truth
-);
+torch::Tensor relativeLoss(LossKind kind, const torch::Tensor& pred, const torch::Tensor& truth);
 
 } // namespace nop

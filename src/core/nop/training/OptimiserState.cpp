@@ -21,8 +21,7 @@ const char* const momentNames[] = {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
 
 
 template<class State>
-void saveMomentsOf
-(
+void saveMomentsOf(
     torch::optim::Optimizer& optimiser,
     const ParameterDict& parameters,
     TrainingCheckpoint& c
@@ -33,11 +32,12 @@ void saveMomentsOf
         const auto it = optimiser.state().find(stateKey(item.value()));
         if (it == optimiser.state().end())
         {
-            continue;   // no step taken with this parameter yet
+            continue; // no step taken with this parameter yet
         }
         const auto& state = static_cast<const State&>(*it->second);
         c.optimiserSteps[item.key()] = state.step();
-        const torch::Tensor moments[] = {state.exp_avg(), state.exp_avg_sq(), state.max_exp_avg_sq()};
+        const torch::Tensor moments[] = {
+            state.exp_avg(), state.exp_avg_sq(), state.max_exp_avg_sq()};
         for (int i = 0; i < 3; ++i)
         {
             if (moments[i].defined())
@@ -76,8 +76,7 @@ const char* momentName(int i)
 }
 
 
-void saveMoments
-(
+void saveMoments(
     torch::optim::Optimizer& optimiser,
     bool adamW,
     const ParameterDict& parameters,
@@ -95,12 +94,7 @@ void saveMoments
 }
 
 
-void restoreMoments
-(
-    torch::optim::Optimizer& optimiser,
-    bool adamW,
-    const std::vector<Moments>& all
-)
+void restoreMoments(torch::optim::Optimizer& optimiser, bool adamW, const std::vector<Moments>& all)
 {
     if (adamW)
     {

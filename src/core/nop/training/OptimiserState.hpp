@@ -29,8 +29,7 @@ const char* momentName(int i);
 
 /// The optimiser's moments and step counts into `c`; `adamW` says which
 /// of torch's two optimisers `optimiser` is.
-void saveMoments
-(
+void saveMoments(
     torch::optim::Optimizer& optimiser,
     bool adamW,
     const ParameterDict& parameters,
@@ -38,8 +37,7 @@ void saveMoments
 );
 
 /// Replace the optimiser's state by `all`.
-void restoreMoments
-(
+void restoreMoments(
     torch::optim::Optimizer& optimiser,
     bool adamW,
     const std::vector<Moments>& all

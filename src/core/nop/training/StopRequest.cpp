@@ -15,7 +15,7 @@ std::atomic<int> stopFlag{0};
 static_assert(std::atomic<int>::is_always_lock_free, "the stop flag must be lock-free");
 
 constexpr int stopSignals[] = {SIGINT, SIGTERM};
-constexpr int nStopSignals = sizeof stopSignals/sizeof stopSignals[0];
+constexpr int nStopSignals = sizeof stopSignals / sizeof stopSignals[0];
 
 std::mutex installMutex;
 int installCount = 0;
@@ -38,7 +38,8 @@ void installStopSignalHandlers()
     {
         return;
     }
-    struct sigaction action{};
+    struct sigaction action
+    {};
     action.sa_handler = onStopSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESETHAND | SA_RESTART;

@@ -51,8 +51,7 @@ class TrainingStopped : public std::runtime_error
 {
 public:
     /// `epoch` epochs and `offset` samples of the next were done.
-    TrainingStopped
-    (
+    TrainingStopped(
         const std::string& checkpointFile,
         int64_t epoch,
         int64_t offset,

@@ -8,8 +8,7 @@
 namespace nop
 {
 
-Trainer::Trainer(const TrainerOptions& options, const torch::Device& device)
-:
+Trainer::Trainer(const TrainerOptions& options, const torch::Device& device) :
     options_(options),
     device_(device)
 {
@@ -21,8 +20,7 @@ Trainer::Trainer(const TrainerOptions& options, const torch::Device& device)
 
 LRScheduler Trainer::learningRateSchedule() const
 {
-    return LRScheduler
-    (
+    return LRScheduler(
         options_.scheduler(), options_.learningRate(), options_.stepSize(), options_.gamma(),
         options_.cosineEpochs() > 0 ? options_.cosineEpochs() : options_.epochs()
     );
@@ -33,21 +31,20 @@ PrecisionSchedule Trainer::schedule() const
 {
     switch (options_.precision())
     {
-        case TrainingPrecision::full: return PrecisionSchedule(Precision::full);
-        case TrainingPrecision::mixed: return PrecisionSchedule(Precision::mixed);
-        case TrainingPrecision::half: return PrecisionSchedule(Precision::half);
-        case TrainingPrecision::schedule: break;
+    case TrainingPrecision::full:
+        return PrecisionSchedule(Precision::full);
+    case TrainingPrecision::mixed:
+        return PrecisionSchedule(Precision::mixed);
+    case TrainingPrecision::half:
+        return PrecisionSchedule(Precision::half);
+    case TrainingPrecision::schedule:
+        break;
     }
     return PrecisionSchedule(options_.epochs(), options_.schedule());
 }
 
 
-Evaluation Trainer::evaluate
-(
-    Surrogate& surrogate,
-    const Dataset& data,
-    Precision precision
-) const
+Evaluation Trainer::evaluate(Surrogate& surrogate, const Dataset& data, Precision precision) const
 {
     torch::NoGradGuard noGrad;
     auto& model = surrogate.model;
@@ -74,15 +71,14 @@ Evaluation Trainer::evaluate
     Evaluation result;
     result.dataset = data.name;
     result.precision = precision;
-    result.l2 = l2/double(n);
-    result.h1 = h1/double(n);
+    result.l2 = l2 / double(n);
+    result.h1 = h1 / double(n);
     result.finite = std::isfinite(result.l2) && std::isfinite(result.h1);
     return result;
 }
 
 
-TrainingSummary Trainer::fit
-(
+TrainingSummary Trainer::fit(
     Surrogate& surrogate,
     const Dataset& train,
     const std::vector<Dataset>& tests,

@@ -70,8 +70,7 @@ public:
     /// and threads). The checkpoint is left in place: the caller removes it
     /// once the model is safe. Without a checkpoint file, stop requests
     /// are not looked at.
-    TrainingSummary fit
-    (
+    TrainingSummary fit(
         Surrogate& surrogate,
         const Dataset& train,
         const std::vector<Dataset>& tests,
@@ -81,12 +80,7 @@ public:
 
     /// Mean relative L2 and H1 of the surrogate's prediction on `data`
     /// in `precision` (the model's precision is restored afterwards).
-    Evaluation evaluate
-    (
-        Surrogate& surrogate,
-        const Dataset& data,
-        Precision precision
-    ) const;
+    Evaluation evaluate(Surrogate& surrogate, const Dataset& data, Precision precision) const;
 
     /// The precision schedule these options describe over their epochs.
     PrecisionSchedule schedule() const;

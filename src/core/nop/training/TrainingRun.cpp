@@ -20,8 +20,10 @@ std::string formatDuration(double seconds)
 {
     const auto s = int64_t(std::llround(seconds));
     char text[32];
-    std::snprintf(text, sizeof text, "%lld:%02lld:%02lld",
-        (long long)(s/3600), (long long)(s/60 % 60), (long long)(s % 60));
+    std::snprintf(
+        text, sizeof text, "%lld:%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60),
+        (long long)(s % 60)
+    );
     return text;
 }
 
@@ -39,8 +41,7 @@ const char* const normaliserNames[2] = {"normaliser.input", "normaliser.output"}
 } // namespace
 
 
-TrainingRun::TrainingRun
-(
+TrainingRun::TrainingRun(
     const Trainer& trainer,
     const torch::Device& device,
     Surrogate& surrogate,
@@ -48,8 +49,7 @@ TrainingRun::TrainingRun
     const std::vector<Dataset>& tests,
     const Trainer::Log& log,
     const CheckpointSettings& checkpoint
-)
-:
+) :
     options_(trainer.options()),
     trainer_(trainer),
     device_(device),
@@ -62,13 +62,10 @@ TrainingRun::TrainingRun
     adamW_(options_.optimiser() == Optimiser::adamW),
     learningRate_(trainer.learningRateSchedule()),
     precisions_(trainer.schedule()),
-    scaler_
-    (
+    scaler_(
         options_.lossScaling() == LossScaling::on
-     || (
-            options_.lossScaling() == LossScaling::automatic
-         && reducedDtype(surrogate.model->reducedType(), device) == torch::kHalf
-        )
+        || (options_.lossScaling() == LossScaling::automatic
+            && reducedDtype(surrogate.model->reducedType(), device) == torch::kHalf)
     ),
     memory_(device)
 {
@@ -116,14 +113,12 @@ std::unique_ptr<torch::optim::Optimizer> TrainingRun::makeOptimiser() const
 {
     if (adamW_)
     {
-        return std::make_unique<torch::optim::AdamW>
-        (
+        return std::make_unique<torch::optim::AdamW>(
             parameters_,
             torch::optim::AdamWOptions(options_.learningRate()).weight_decay(options_.weightDecay())
         );
     }
-    return std::make_unique<torch::optim::Adam>
-    (
+    return std::make_unique<torch::optim::Adam>(
         parameters_,
         torch::optim::AdamOptions(options_.learningRate()).weight_decay(options_.weightDecay())
     );
@@ -161,8 +156,8 @@ TrainingCheckpoint TrainingRun::snapshot(int64_t epoch, const EpochProgress* pro
         c.tensors["buffer." + item.key()] = item.value().detach().to(torch::kCPU).clone();
     }
     saveMoments(*optimiser_, adamW_, namedParameters_, c);
-    const GaussianNormaliser* const normalisers[2] =
-        {&surrogate_.inputNormaliser, &surrogate_.outputNormaliser};
+    const GaussianNormaliser* const normalisers[2] = {
+        &surrogate_.inputNormaliser, &surrogate_.outputNormaliser};
     for (int i = 0; i < 2; ++i)
     {
         if (normalisers[i]->defined())
@@ -230,16 +225,15 @@ void TrainingRun::restore(TrainingCheckpoint& c)
         }
         moments.push_back(m);
     }
-    GaussianNormaliser* const normalisers[2] =
-        {&surrogate_.inputNormaliser, &surrogate_.outputNormaliser};
+    GaussianNormaliser* const normalisers[2] = {
+        &surrogate_.inputNormaliser, &surrogate_.outputNormaliser};
     GaussianNormaliser restored[2];
     for (int i = 0; i < 2; ++i)
     {
         const std::string name = normaliserNames[i];
         if (normalisers[i]->defined())
         {
-            restored[i] = GaussianNormaliser
-            (
+            restored[i] = GaussianNormaliser(
                 take(name + ".mean", normalisers[i]->mean()),
                 take(name + ".std", normalisers[i]->std())
             );
@@ -304,46 +298,44 @@ void TrainingRun::resumeFromCheckpointFile()
         uint64_t bytes = 0;
         for (const auto& item : namedParameters_)
         {
-            bytes += item.value().numel()*item.value().element_size();
+            bytes += item.value().numel() * item.value().element_size();
         }
         for (const auto& item : namedBuffers_)
         {
-            bytes += item.value().numel()*item.value().element_size();
+            bytes += item.value().numel() * item.value().element_size();
         }
-        const uint64_t maxBytes = 4*bytes + 8*uint64_t(n_) + (uint64_t(64) << 20);
+        const uint64_t maxBytes = 4 * bytes + 8 * uint64_t(n_) + (uint64_t(64) << 20);
 
         TrainingCheckpoint c = readCheckpoint(checkpoint_.file, maxBytes);
         if (c.fingerprint != checkpoint_.fingerprint)
         {
-            log_
-            (
-                "Ignoring checkpoint " + checkpoint_.file + ": it was written for another"
-                " set-up (fingerprint " + c.fingerprint + ", this run "
-              + checkpoint_.fingerprint + ": the options, data or application differ)"
+            log_(
+                "Ignoring checkpoint " + checkpoint_.file
+                + ": it was written for another"
+                  " set-up (fingerprint "
+                + c.fingerprint + ", this run " + checkpoint_.fingerprint
+                + ": the options, data or application differ)"
             );
             return;
         }
         restore(c);
         resumed_ = std::move(c);
-        log_
-        (
+        log_(
             "Resuming from " + checkpoint_.file + " at epoch "
-          + std::to_string(std::min(firstEpoch_ + 1, options_.epochs())) + " of "
-          + std::to_string(options_.epochs())
-          + (resumed_.offset > 0
-              ? " (" + std::to_string(resumed_.offset) + " of " + std::to_string(n_)
-                + " samples done)"
-              : std::string())
-          + (firstEpoch_ == options_.epochs() ? " (training complete)" : "")
+            + std::to_string(std::min(firstEpoch_ + 1, options_.epochs())) + " of "
+            + std::to_string(options_.epochs())
+            + (resumed_.offset > 0 ? " (" + std::to_string(resumed_.offset) + " of "
+                                         + std::to_string(n_) + " samples done)"
+                                   : std::string())
+            + (firstEpoch_ == options_.epochs() ? " (training complete)" : "")
         );
     }
     catch (const std::exception& e)
     {
         const std::string what = e.what();
-        log_
-        (
-            "Ignoring checkpoint " + checkpoint_.file + ": "
-          + what.substr(0, what.find('\n')) + "; training starts at epoch 1"
+        log_(
+            "Ignoring checkpoint " + checkpoint_.file + ": " + what.substr(0, what.find('\n'))
+            + "; training starts at epoch 1"
         );
     }
 }
@@ -358,18 +350,17 @@ void TrainingRun::stop(const TrainingCheckpoint& c) const
     }
     catch (const std::exception& e)
     {
-        throw std::runtime_error
-        (
+        throw std::runtime_error(
             std::string("training stopped on request, but the checkpoint could not be"
-            " written: ") + e.what()
+                        " written: ")
+            + e.what()
         );
     }
-    log_
-    (
+    log_(
         "Stopped on request after " + std::to_string(c.epoch) + " of "
-      + std::to_string(options_.epochs()) + " epochs"
-      + (c.offset > 0 ? " and " + std::to_string(c.offset) + " samples" : std::string())
-      + "; wrote checkpoint " + checkpoint_.file
+        + std::to_string(options_.epochs()) + " epochs"
+        + (c.offset > 0 ? " and " + std::to_string(c.offset) + " samples" : std::string())
+        + "; wrote checkpoint " + checkpoint_.file
     );
     throw TrainingStopped(checkpoint_.file, c.epoch, c.offset, options_.epochs());
 }
@@ -408,8 +399,8 @@ void TrainingRun::step(const torch::Tensor& index, EpochProgress& progress)
     if (mask_.defined())
     {
         const auto inside = mask_.index_select(0, index);
-        prediction = prediction*inside;
-        target = target*inside;
+        prediction = prediction * inside;
+        target = target * inside;
     }
     const auto loss = relativeLoss(options_.loss(), prediction, target);
     const double value = loss.item<double>();
@@ -446,7 +437,9 @@ void TrainingRun::trainEpoch(int64_t epoch)
     const int64_t batch = options_.batchSize();
     for (; progress.first < n_; progress.first += batch)
     {
-        step(progress.order.narrow(0, progress.first, std::min(batch, n_ - progress.first)), progress);
+        step(
+            progress.order.narrow(0, progress.first, std::min(batch, n_ - progress.first)), progress
+        );
 
         if (checkpoints_ && progress.first + batch < n_ && stopRequested())
         {
@@ -458,17 +451,14 @@ void TrainingRun::trainEpoch(int64_t epoch)
     trainSeconds_ += epochSeconds;
     summary_.steps += progress.goodSteps + progress.badSteps;
     summary_.nonFiniteSteps += progress.badSteps;
-    summary_.finalTrainLoss =
-        progress.goodSteps
-      ? progress.lossSum/double(progress.goodSteps)
-      : std::numeric_limits<double>::quiet_NaN();
+    summary_.finalTrainLoss = progress.goodSteps ? progress.lossSum / double(progress.goodSteps)
+                                                 : std::numeric_limits<double>::quiet_NaN();
 
     logEpoch(epoch, precision, rate, progress, epochSeconds);
 }
 
 
-void TrainingRun::logEpoch
-(
+void TrainingRun::logEpoch(
     int64_t epoch,
     Precision precision,
     double rate,
@@ -476,11 +466,10 @@ void TrainingRun::logEpoch
     double epochSeconds
 )
 {
-    std::string line =
-        "Epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options_.epochs())
-      + "  precision " + toString(precision)
-      + "  learningRate " + format("%.3e", rate)
-      + "  train " + toString(options_.loss()) + " " + format("%.4e", summary_.finalTrainLoss);
+    std::string line = "Epoch " + std::to_string(epoch + 1) + "/"
+                       + std::to_string(options_.epochs()) + "  precision " + toString(precision)
+                       + "  learningRate " + format("%.3e", rate) + "  train "
+                       + toString(options_.loss()) + " " + format("%.4e", summary_.finalTrainLoss);
 
     const bool last = epoch + 1 == options_.epochs();
     if (last || (epoch + 1) % options_.evalEvery() == 0)
@@ -488,27 +477,27 @@ void TrainingRun::logEpoch
         for (const auto& test : tests_)
         {
             const auto e = trainer_.evaluate(surrogate_, test, precision);
-            line += "  " + test.name + " l2 " + format("%.4e", e.l2)
-                  + " h1 " + format("%.4e", e.h1);
+            line +=
+                "  " + test.name + " l2 " + format("%.4e", e.l2) + " h1 " + format("%.4e", e.h1);
         }
     }
 
     const double elapsed = earlierSeconds_ + secondsSince(start_);
-    line += "  " + format("%.0f", double(n_)/epochSeconds) + " samples/s"
-          + "  ETA " + formatDuration(elapsed/double(epoch + 1)*double(options_.epochs() - epoch - 1))
-          + (memory_.measuring() ? "  peak " + formatBytes(memory_.peakBytes()) : std::string());
+    line += "  " + format("%.0f", double(n_) / epochSeconds) + " samples/s" + "  ETA "
+            + formatDuration(elapsed / double(epoch + 1) * double(options_.epochs() - epoch - 1))
+            + (memory_.measuring() ? "  peak " + formatBytes(memory_.peakBytes()) : std::string());
     log_(line);
 
     if (p.badSteps)
     {
-        log_
-        (
+        log_(
             "Warning: " + std::to_string(p.badSteps) + " of "
-          + std::to_string(p.goodSteps + p.badSteps) + " steps in epoch "
-          + std::to_string(epoch + 1) + " had a non-finite loss or gradient in precision "
-          + toString(precision) + " and were skipped"
-          + (surrogate_.model->stabiliser() == Stabiliser::none
-                ? " (stabiliser tanh keeps half precision finite)" : "")
+            + std::to_string(p.goodSteps + p.badSteps) + " steps in epoch "
+            + std::to_string(epoch + 1) + " had a non-finite loss or gradient in precision "
+            + toString(precision) + " and were skipped"
+            + (surrogate_.model->stabiliser() == Stabiliser::none
+                   ? " (stabiliser tanh keeps half precision finite)"
+                   : "")
         );
     }
 }
@@ -536,7 +525,9 @@ void TrainingRun::checkpointAfter(int64_t epoch)
         }
         catch (const std::exception& e)
         {
-            log_(std::string("Warning: ") + e.what() + "; training goes on without this checkpoint");
+            log_(
+                std::string("Warning: ") + e.what() + "; training goes on without this checkpoint"
+            );
         }
     }
 }
@@ -557,8 +548,9 @@ TrainingSummary TrainingRun::run()
 
     summary_.seconds = earlierSeconds_ + secondsSince(start_);
     summary_.samplesPerSecond =
-        trainSeconds_ > 0 ? double(n_)*double(options_.epochs())/trainSeconds_ : 0;
-    summary_.peakBytes = memory_.measuring() ? std::max(earlierPeakBytes_, memory_.peakBytes()) : -1;
+        trainSeconds_ > 0 ? double(n_) * double(options_.epochs()) / trainSeconds_ : 0;
+    summary_.peakBytes =
+        memory_.measuring() ? std::max(earlierPeakBytes_, memory_.peakBytes()) : -1;
 
     for (const auto& test : tests_)
     {

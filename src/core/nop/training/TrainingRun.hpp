@@ -22,8 +22,7 @@ namespace nop
 class TrainingRun
 {
 public:
-    TrainingRun
-    (
+    TrainingRun(
         const Trainer& trainer,
         const torch::Device& device,
         Surrogate& surrogate,
@@ -79,8 +78,7 @@ private:
     void trainEpoch(int64_t epoch);
 
     /// The progress line of an epoch, with test errors every evalEvery.
-    void logEpoch
-    (
+    void logEpoch(
         int64_t epoch,
         Precision precision,
         double rate,
