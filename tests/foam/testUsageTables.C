@@ -19,10 +19,14 @@ Description
 #include "nop/training/TrainerOptions.hpp"
 
 #include "optionsReader.H"
+#include "latentGrid.H"
+#include "surrogateChannels.H"
+#include "surrogateModel.H"
 #include "IStringStream.H"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -167,6 +171,73 @@ TEST(UsageTables, TrainNeuralOperatorDocumentsWhatItReads)
         tables,
         Foam::usageTable(nop::TensorFileDatasetOptions(), {"trainFile", "testFiles"}),
         {"type"}
+    );
+}
+
+
+namespace
+{
+
+//- The keywords of the documented table holding `first`
+std::vector<std::string> documentedKeywords(const std::string& file, const std::string& first)
+{
+    for (const Table& t : tablesOf(file))
+    {
+        if (t.count(first))
+        {
+            std::vector<std::string> keys;
+            for (const auto& [key, row] : t)
+            {
+                keys.push_back(key);
+            }
+            return keys;
+        }
+    }
+    ADD_FAILURE() << file << " has no Usage table with '" << first << "'";
+    return {};
+}
+
+
+std::vector<std::string> sorted(const Foam::wordList& words)
+{
+    std::vector<std::string> keys(words.begin(), words.end());
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+} // namespace
+
+
+// The adapter's own dictionaries: the keywords their readers accept
+// (checkKeywords lists) are those their Usage tables document
+TEST(UsageTables, AdapterDictionariesDocumentWhatTheyRead)
+{
+    const std::string src(NOP_SOURCE_DIR "/src/foam/");
+    EXPECT_EQ
+    (
+        documentedKeywords(src + "latentGrid/latentGrid.H", "resolution"),
+        sorted(Foam::latentGrid::keywords)
+    );
+    EXPECT_EQ
+    (
+        documentedKeywords(src + "surrogateModel/surrogateModel.H", "modelFile"),
+        sorted(Foam::surrogateModel::keywords)
+    );
+    EXPECT_EQ
+    (
+        documentedKeywords(src + "surrogateChannels/surrogateChannels.H", "outputs"),
+        sorted(Foam::surrogateChannels::keywords)
+    );
+    // surrogateFoam's surrogateDict: the model's dictionary and writeTime
+    Foam::wordList surrogateDict(Foam::surrogateModel::keywords);
+    surrogateDict.append("writeTime");
+    EXPECT_EQ
+    (
+        documentedKeywords
+        (
+            NOP_SOURCE_DIR "/applications/solvers/surrogateFoam/surrogateFoam.C", "modelFile"
+        ),
+        sorted(surrogateDict)
     );
 }
 

@@ -90,7 +90,7 @@ Usage
         Property  | Description                                | Type | Required | Default
         modelFile | model file (relative to the case)          | fileName | yes | -
         device    | cpu, cuda or cuda:N                        | word | no  | cpu
-        threads   | LibTorch threads per processor (0: cores / processors) | label | no | 0
+        threads   | LibTorch threads per processor (0: this process's share of the cores) | label | no | 0
         precision | inference precision: full, mixed or half   | word | no  | full
         writeTime | time directory the prediction is written to | scalar | no | first time + deltaT
     \endtable

@@ -177,7 +177,7 @@ Usage
         normaliseInputs  | Normalise the inputs (statistics of the training set) | bool | no | true
         normaliseOutputs | Normalise the outputs | bool | no | true
         seed             | Random seed | label | no | 0
-        threads          | Intra-op threads (0: all cores) | label | no | 0
+        threads          | Intra-op threads (0: this process's share of the cores) | label | no | 0
         device           | cpu, cuda or cuda:N | word | no | cpu
         evalEvery        | Evaluate the test sets every N epochs (and at the end) | label | no | 1
         checkpointEvery  | Write a checkpoint every N epochs (0: on a stop request only) | label | no | 10

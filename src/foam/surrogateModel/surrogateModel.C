@@ -8,6 +8,7 @@
 
 // The predictor's header is torch-free: it may meet OpenFOAM's headers.
 #include "nop/inference/SurrogatePredictor.hpp"
+#include "nop/precision/Precision.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,6 @@
 #include "Pstream.H"
 #include "clockTime.H"
 
-#include <thread>
 
 // * * * * * * * * * * * * * * * Local Functions * * * * * * * * * * * * * //
 
@@ -91,20 +91,15 @@ Foam::surrogateModel::surrogateModel
         FatalIOErrorInFunction(dict)
             << "threads: " << threads << " < 0" << exit(FatalIOError);
     }
-    if (threads == 0)
+    try
     {
-        // Ranks must not oversubscribe the cores
-        threads = max
-        (
-            label(1),
-            label(std::thread::hardware_concurrency())/Pstream::nProcs()
-        );
+        // The core's word table, not a copy of it
+        nop::fromString<nop::Precision>(precision_);
     }
-    if (precision_ != "full" && precision_ != "mixed" && precision_ != "half")
+    catch (const std::invalid_argument& e)
     {
         FatalIOErrorInFunction(dict)
-            << "precision: '" << precision_ << "' is not full, mixed or half"
-            << exit(FatalIOError);
+            << "precision: " << e.what() << exit(FatalIOError);
     }
 
     // The master loads the network and hands its set-up to the others;
@@ -118,7 +113,11 @@ Foam::surrogateModel::surrogateModel
             const Foam::floatingPointTrapsOff trapsOff;
             predictor_.reset
             (
-                new nop::SurrogatePredictor(modelFile_, device, threads)
+                new nop::SurrogatePredictor
+                (
+                    // 0: each processor's share of the cores
+                    modelFile_, device, threads, Pstream::nProcs()
+                )
             );
             application = predictor_->application();
             warnNonFiniteTestErrors(predictor_->summary(), modelFile_);

@@ -30,14 +30,15 @@ struct SurrogatePredictor::Impl
 SurrogatePredictor::SurrogatePredictor(
     const std::string& modelFile,
     const std::string& device,
-    int64_t threads
+    int64_t threads,
+    int64_t processes
 )
 {
     withoutBacktrace(
         [&]
         {
             impl_ = std::make_unique<Impl>(modelFile, deviceFromString(device));
-            impl_->threads = setThreads(threads);
+            impl_->threads = setThreads(threads, processes);
             return 0;
         }
     );

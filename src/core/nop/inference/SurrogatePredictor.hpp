@@ -20,14 +20,17 @@ class SurrogatePredictor
 {
 public:
     /// Load `modelFile` onto `device` ("cpu", "cuda", "cuda:N") and set
-    /// the LibTorch intra-op threads (0: one per core; under MPI give each
-    /// rank its share so that ranks do not oversubscribe cores). Throws
+    /// the LibTorch intra-op threads (0: this process's share of the cores
+    /// when `processes` processes share the machine, as setThreads; under
+    /// MPI pass the number of ranks so that they do not oversubscribe the
+    /// cores). Throws
     /// std::runtime_error naming the file for a missing, truncated,
     /// corrupt or foreign model file.
     SurrogatePredictor(
         const std::string& modelFile,
         const std::string& device = "cpu",
-        int64_t threads = 0
+        int64_t threads = 0,
+        int64_t processes = 1
     );
 
     ~SurrogatePredictor();

@@ -30,13 +30,15 @@ torch::Device deviceFromString(const std::string& word)
 }
 
 
-int64_t setThreads(int64_t threads)
+int64_t setThreads(int64_t threads, int64_t processes)
 {
     if (threads < 0)
     {
         throw std::invalid_argument("threads must be >= 0");
     }
-    const int64_t n = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+    const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const int64_t n =
+        threads > 0 ? threads : std::max<int64_t>(1, cores / std::max<int64_t>(1, processes));
     torch::set_num_threads(int(n));
     return n;
 }

@@ -108,7 +108,8 @@ template<> struct EnumWords<LossScaling>
       "Normalise the inputs (statistics of the training set)")                                     \
     X(bool, normaliseOutputs, true, check::Any{}, "Normalise the outputs")                         \
     X(int64_t, seed, 0, check::NonNegative{}, "Random seed")                                       \
-    X(int64_t, threads, 0, check::ZeroOrPositive{"all cores"}, "Intra-op threads (0: all cores)")  \
+    X(int64_t, threads, 0, check::ZeroOrPositive{"this process's share of the cores"},             \
+      "Intra-op threads (0: this process's share of the cores)")                                   \
     X(std::string, device, "cpu", check::DeviceName{}, "cpu, cuda or cuda:N")                      \
     X(int64_t, evalEvery, 1, check::Positive{},                                                    \
       "Evaluate the test sets every N epochs (and at the end)")                                    \
