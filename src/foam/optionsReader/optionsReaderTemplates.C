@@ -195,7 +195,7 @@ T Foam::optionsReader::getOrDefault(const word& key, const T& deflt)
 
 
 template<class Options>
-void Foam::optionsReader::read(Options& options, const wordList& paths)
+void Foam::optionsReader::read(Options& options)
 {
     options.visitEntries
     (
