@@ -19,6 +19,7 @@ Description
 #include "nop/training/TrainerOptions.hpp"
 
 #include "optionsReader.H"
+#include "caseDataset.H"
 #include "latentGrid.H"
 #include "surrogateChannels.H"
 #include "surrogateModel.H"
@@ -228,6 +229,19 @@ TEST(UsageTables, AdapterDictionariesDocumentWhatTheyRead)
         documentedKeywords(src + "surrogateChannels/surrogateChannels.H", "outputs"),
         sorted(Foam::surrogateChannels::keywords)
     );
+    // trainNeuralOperator's data dictionary of type cases
+    Foam::wordList caseData(Foam::caseDataset::keywords);
+    caseData.append(Foam::surrogateChannels::keywords);
+    EXPECT_EQ
+    (
+        documentedKeywords
+        (
+            NOP_SOURCE_DIR "/applications/utilities/trainNeuralOperator/trainNeuralOperator.C",
+            "trainCases"
+        ),
+        sorted(caseData)
+    );
+
     // surrogateFoam's surrogateDict: the model's dictionary and writeTime
     Foam::wordList surrogateDict(Foam::surrogateModel::keywords);
     surrogateDict.append("writeTime");

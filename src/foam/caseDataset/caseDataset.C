@@ -34,8 +34,6 @@ namespace
 using namespace Foam;
 
 //- Entries of the data dictionary that are not the channels' set-up
-const wordList datasetKeywords({"type", "trainCases", "testCases", "time", "cache"});
-
 constexpr char cacheMagic[8] = {'N', 'O', 'P', 'C', 'A', 'S', 'E', '3'};
 
 
@@ -343,6 +341,14 @@ bool readCachedCase
 } // namespace
 
 
+// * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
+
+const Foam::wordList Foam::caseDataset::keywords
+({
+    "type", "trainCases", "testCases", "time", "cache"
+});
+
+
 // * * * * * * * * * * * * * * * * Constructors  * * * * * * * * * * * * * * //
 
 Foam::caseDataset::caseDataset
@@ -362,11 +368,11 @@ Foam::caseDataset::caseDataset
     trainedBox_(),
     nSolutionD_(-1)
 {
-    wordList valid(datasetKeywords);
+    wordList valid(keywords);
     valid.append(surrogateChannels::keywords);
     checkKeywords(dict, valid, "data");
 
-    for (const word& keyword : datasetKeywords)
+    for (const word& keyword : keywords)
     {
         spec_.remove(keyword);
     }
