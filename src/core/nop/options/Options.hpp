@@ -5,10 +5,12 @@
 //
 //     X(Type, keyword, default, check, description)
 //
-// from which come the fields and their chained setters (NOP_OPTIONS_FIELDS),
-// a visitor over them (NOP_OPTIONS_VISIT) that the JSON round trip
-// (OptionsJson.hpp), the core's validation (validate below) and the
-// OpenFOAM dictionary readers and Usage tables use. The keyword is the
+// from which come the fields and their chained setters (NOP_OPTIONS_FIELDS)
+// and visitors over them (NOP_OPTIONS_VISITOR): `visit` over every option,
+// for the JSON round trip (OptionsJson.hpp) and the core's validation
+// (validate below); `visitEntries` over those a user sets in a dictionary,
+// for the OpenFOAM readers and Usage tables (FNOOptions' channels and
+// precision come from the data and the training instead). The keyword is the
 // field's name, the dictionary keyword, the JSON key and the log label.
 // Torch-free: OpenFOAM translation units include these headers.
 
@@ -43,7 +45,7 @@ private:
     std::string keyword_;
 };
 
-/// Check every option of `options` (a struct with NOP_OPTIONS_VISIT) with
+/// Check every option of `options` (a struct with NOP_OPTIONS_VISITOR) with
 /// its declared check; throws OptionError naming the first one refused.
 template<class Options> void validate(const Options& options)
 {
