@@ -109,6 +109,21 @@ std::vector<Table> tablesOf(const std::string& file)
 }
 
 
+//- The last of `tables` documenting `keyword`, nullptr for none
+const Table* tableWith(const std::vector<Table>& tables, const std::string& keyword)
+{
+    const Table* found = nullptr;
+    for (const Table& t : tables)
+    {
+        if (t.count(keyword))
+        {
+            found = &t;
+        }
+    }
+    return found;
+}
+
+
 //- The documented table holding `generated`'s first keyword equals it,
 //- apart from the keywords in `others` (entries not of the options struct)
 void expectDocumented
@@ -122,14 +137,7 @@ void expectDocumented
     ASSERT_FALSE(generated.empty());
     const std::string first = cells(generatedText.substr(0, generatedText.find('\n')))[0];
 
-    const Table* table = nullptr;
-    for (const Table& t : documented)
-    {
-        if (t.count(first))
-        {
-            table = &t;
-        }
-    }
+    const Table* table = tableWith(documented, first);
     ASSERT_NE(table, nullptr)
         << "no Usage table documents '" << first << "'; expected rows:\n" << generatedText;
 
@@ -182,20 +190,19 @@ namespace
 //- The keywords of the documented table holding `first`
 std::vector<std::string> documentedKeywords(const std::string& file, const std::string& first)
 {
-    for (const Table& t : tablesOf(file))
+    const std::vector<Table> tables = tablesOf(file);
+    const Table* table = tableWith(tables, first);
+    if (!table)
     {
-        if (t.count(first))
-        {
-            std::vector<std::string> keys;
-            for (const auto& [key, row] : t)
-            {
-                keys.push_back(key);
-            }
-            return keys;
-        }
+        ADD_FAILURE() << file << " has no Usage table with '" << first << "'";
+        return {};
     }
-    ADD_FAILURE() << file << " has no Usage table with '" << first << "'";
-    return {};
+    std::vector<std::string> keys;
+    for (const auto& [key, row] : *table)
+    {
+        keys.push_back(key);
+    }
+    return keys;
 }
 
 

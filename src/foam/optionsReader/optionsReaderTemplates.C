@@ -6,7 +6,6 @@
      \\/     M anipulation  |
 \*---------------------------------------------------------------------------*/
 
-#include "OStringStream.H"
 #include "fileNameList.H"
 #include "labelList.H"
 #include "scalarList.H"
@@ -143,32 +142,18 @@ T fromEntry
 }
 
 
-//- A value as a Usage table shows it: as in a dictionary, unquoted
+//- A value as a Usage table shows it: as the core's messages do
+//- (nop::describe), with strings unquoted as in a dictionary
 template<class T>
 std::string describe(const T& value)
 {
-    if constexpr (std::is_same_v<T, bool>)
-    {
-        return value ? "true" : "false";
-    }
-    else if constexpr (std::is_same_v<T, std::string>)
+    if constexpr (std::is_same_v<T, std::string>)
     {
         return value;
     }
-    else if constexpr (nop::hasWords<T>::value || std::is_arithmetic_v<T>)
-    {
-        OStringStream os;
-        os  << toEntry(value);
-        return os.str();
-    }
     else
     {
-        std::string text("(");
-        for (const auto& v : value)
-        {
-            text += (text.size() > 1 ? " " : "") + describe(v);
-        }
-        return text + ")";
+        return nop::describe(value);
     }
 }
 
