@@ -166,8 +166,8 @@ precisionUnknown)
     ;;
 
 modelUnknown)
-    modelEntry='model gino;'
-    expectFailure "'model'" "gino"
+    modelEntry='model fnoo;'
+    expectFailure "'model'" "fnoo" "(valid: fno"
     ;;
 
 trainFileMissing)

@@ -23,6 +23,7 @@ Description
 #include "latentGrid.H"
 #include "surrogateChannels.H"
 #include "surrogateModel.H"
+#include "neuralOperator.H"
 #include "IStringStream.H"
 
 #include <gtest/gtest.h>
@@ -248,6 +249,22 @@ TEST(UsageTables, AdapterDictionariesDocumentWhatTheyRead)
         ),
         sorted(caseData)
     );
+
+    // The function object: what it reads but the entries every function
+    // object inherits (documented in OpenFOAM's headers)
+    std::vector<std::string> functionObject = documentedKeywords
+    (
+        src + "functionObjects/neuralOperator/neuralOperator.H", "modelFile"
+    );
+    for (const Foam::word& inherited : Foam::functionObjects::neuralOperator::inheritedKeywords)
+    {
+        if (std::find(functionObject.begin(), functionObject.end(), inherited) == functionObject.end())
+        {
+            functionObject.push_back(inherited);
+        }
+    }
+    std::sort(functionObject.begin(), functionObject.end());
+    EXPECT_EQ(functionObject, sorted(Foam::functionObjects::neuralOperator::keywords));
 
     // surrogateFoam's surrogateDict: the model's dictionary and writeTime
     Foam::wordList surrogateDict(Foam::surrogateModel::keywords);

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 
 // * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * //
 
@@ -27,6 +28,16 @@ const char* const defaultModelFile = "constant/neuralOperator/model.nop";
 
 //- The extension every model file carries
 const char* const modelExtension = "nop";
+
+
+//- The reader of each model's options by the word of the `model` entry:
+//- another model is one more row (its options in the sub-dictionary of
+//- the same name)
+using modelOptionsReader = void (*)(optionsReader&, nop::TrainingJob&);
+const std::map<word, modelOptionsReader> modelOptionsReaders
+{
+    {"fno", [](optionsReader& reader, nop::TrainingJob& job) { reader.read(job.fno); }},
+};
 
 
 //- The first bytes of a file (fewer when it is shorter)
@@ -99,11 +110,17 @@ nop::TrainingJob Foam::readTrainingJob
     optionsReader top(dict, word::null);
 
     const word model(top.get<word>("model"));
-    if (model != "fno")
+    const auto modelReader = modelOptionsReaders.find(model);
+    if (modelReader == modelOptionsReaders.end())
     {
+        std::string valid;
+        for (const auto& entry : modelOptionsReaders)
+        {
+            valid += (valid.empty() ? "" : ", ") + entry.first;
+        }
         top.error("model")
-            << "has unknown value '" << model << "'; valid: fno" << nl
-            << exit(FatalIOError);
+            << "has unknown value '" << model << "' (valid: " << valid.c_str() << ")"
+            << nl << exit(FatalIOError);
     }
     checkKeywords
     (
@@ -121,10 +138,10 @@ nop::TrainingJob Foam::readTrainingJob
     checkOutputs(top, job.modelFile);
 
     // subOrEmptyDict returns a copy, which the readers refer to
-    const dictionary fnoDict(dict.subOrEmptyDict(model));
-    optionsReader fno(fnoDict, model);
-    fno.read(job.fno);
-    fno.checkUnknown();
+    const dictionary modelDict(dict.subOrEmptyDict(model));
+    optionsReader modelOptions(modelDict, model);
+    modelReader->second(modelOptions, job);
+    modelOptions.checkUnknown();
 
     const dictionary trainingDict(dict.subOrEmptyDict("training"));
     optionsReader training(trainingDict, "training");

@@ -45,30 +45,29 @@ Foam::functionObjects::neuralOperator::onErrorTypeNames
 });
 
 
+const Foam::wordList Foam::functionObjects::neuralOperator::inheritedKeywords
+({
+    // functionObject, functionObjectList, regionFunctionObject
+    "type", "libs", "functionObjectLibs", "enabled", "log",
+    "region", "subRegion",
+    // timeControl
+    "timeStart", "timeEnd", "triggerStart", "triggerEnd",
+    "controlMode", "deltaTCoeff", "nStepsToStartTimeChange",
+    "executeControl", "executeInterval",
+    "writeControl", "writeInterval",
+    "outputControl", "outputInterval",
+    // writeFile
+    "writePrecision", "writeToFile", "useUserTime"
+});
+
+
 const Foam::wordList Foam::functionObjects::neuralOperator::keywords
 (
     []()
     {
         wordList valid(surrogateModel::keywords);
-        valid.append
-        (
-            wordList
-            ({
-                // This function object
-                "mode", "fields", "onError",
-                // functionObject, functionObjectList, regionFunctionObject
-                "type", "libs", "functionObjectLibs", "enabled", "log",
-                "region", "subRegion",
-                // timeControl
-                "timeStart", "timeEnd", "triggerStart", "triggerEnd",
-                "controlMode", "deltaTCoeff", "nStepsToStartTimeChange",
-                "executeControl", "executeInterval",
-                "writeControl", "writeInterval",
-                "outputControl", "outputInterval",
-                // writeFile
-                "writePrecision", "writeToFile", "useUserTime"
-            })
-        );
+        valid.append(wordList({"mode", "fields", "onError"}));
+        valid.append(inheritedKeywords);
         return valid;
     }()
 );
