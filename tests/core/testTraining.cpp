@@ -62,6 +62,31 @@ TEST(Losses, RelativeErrorsHaveKnownValues)
 }
 
 
+// Packed samples of 3, 5 and 1 points: each sample's error over its own
+// rows, against the grid form of each sample alone
+TEST(Losses, PackedRelativeL2IsPerSample)
+{
+    const auto truth = torch::randn({9, 2});
+    auto pred = truth.clone();
+    pred.slice(0, 3, 8) *= 1.5;
+    pred[8][1] = 0;
+    const auto splits = torch::tensor({0, 3, 8, 9}, torch::kLong);
+    const auto errors = relativeL2(pred, truth, splits);
+    ASSERT_EQ(errors.sizes(), (std::vector<int64_t>{3, 2}));
+    for (int64_t s = 0; s < 3; ++s)
+    {
+        const int64_t begin = splits[s].item<int64_t>(), end = splits[s + 1].item<int64_t>();
+        const auto alone = relativeL2(
+            pred.slice(0, begin, end).t().unsqueeze(0), truth.slice(0, begin, end).t().unsqueeze(0)
+        );
+        EXPECT_TRUE(torch::allclose(errors[s], alone[0], 1e-6)) << "sample " << s;
+    }
+    EXPECT_NEAR(errors[1][0].item<double>(), 0.5, 1e-6);
+    EXPECT_NEAR(errors[2][1].item<double>(), 1.0, 1e-6);
+    EXPECT_THROW(relativeL2(pred, truth, torch::tensor({0, 3, 8}, torch::kLong)), c10::Error);
+}
+
+
 TEST(Normaliser, RoundTripAndUnitStatistics)
 {
     const auto data = torch::randn({50, 3, 16}) * torch::tensor({1.0, 10.0, 0.1}).view({1, 3, 1})

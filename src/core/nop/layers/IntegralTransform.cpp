@@ -1,5 +1,7 @@
 #include "nop/layers/IntegralTransform.hpp"
 
+#include "nop/precision/ReducedPrecision.hpp"
+
 namespace nop
 {
 
@@ -64,12 +66,13 @@ void IntegralTransformImpl::reset()
 
 torch::Tensor IntegralTransformImpl::embed(const torch::Tensor& points)
 {
-    return embedding ? embedding->forward(points) : points.to(torch::kFloat);
+    return embedding ? embedding->forward(points) : points.to(accumulationType(points));
 }
 
 
 torch::Tensor IntegralTransformImpl::applyKernel(torch::Tensor features)
 {
+    const auto type = accumulationType(features);
     const size_t n = kernel->size();
     for (size_t i = 0; i < n; ++i)
     {
@@ -79,7 +82,7 @@ torch::Tensor IntegralTransformImpl::applyKernel(torch::Tensor features)
             features = torch::gelu(features);
         }
     }
-    return features.to(torch::kFloat);
+    return features.to(type);
 }
 
 
@@ -132,11 +135,12 @@ torch::Tensor IntegralTransformImpl::forward(
 
     const auto yEmbedded = embed(y);
     const auto xEmbedded = embed(x);
-    const auto fFloat = features ? f.to(torch::kFloat) : torch::Tensor();
+    const auto type = accumulationType(y);
+    const auto fFloat = features ? f.to(type) : torch::Tensor();
     const auto rows =
         torch::repeat_interleave(torch::arange(n, indices.options()), counts, 0, pairs);
 
-    auto out = torch::zeros({n, options.outChannels()}, x.options().dtype(torch::kFloat));
+    auto out = torch::zeros({n, options.outChannels()}, x.options().dtype(type));
     const int64_t chunk =
         options.chunkSize() > 0 ? options.chunkSize() : std::max<int64_t>(pairs, 1);
     for (int64_t start = 0; start < pairs; start += chunk)
@@ -158,13 +162,13 @@ torch::Tensor IntegralTransformImpl::forward(
         }
         if (weights.defined())
         {
-            k = k * weights.to(torch::kFloat).index_select(0, j).unsqueeze(1);
+            k = k * weights.to(type).index_select(0, j).unsqueeze(1);
         }
         out.index_add_(0, i, k);
     }
     if (options.reduction() == GNOReduction::mean)
     {
-        out = out / counts.clamp_min(1).unsqueeze(1).to(torch::kFloat);
+        out = out / counts.clamp_min(1).unsqueeze(1).to(type);
     }
     return out;
 }

@@ -4,47 +4,15 @@
 // IntegralTransform): for every output point x, a kernel MLP integrated over
 // the input points y within a radius of x, as CSR neighbour lists give them.
 
+#include "nop/layers/KernelWords.hpp"
 #include "nop/layers/SinusoidalEmbedding.hpp"
-#include "nop/options/Words.hpp"
 
 #include <torch/torch.h>
 
-#include <array>
 #include <vector>
 
 namespace nop
 {
-
-/// What the kernel sees and multiplies (f: the input features at y).
-///  - linear:    k(x, y) * f(y), or k(x, y) alone without features;
-///  - nonlinear: k(x, y, f(y)) * f(y).
-enum class GNOTransform
-{
-    linear,
-    nonlinear
-};
-
-/// How the neighbours' contributions are combined: their sum (times the
-/// quadrature weights, if given: the integral) or their mean.
-enum class GNOReduction
-{
-    sum,
-    mean
-};
-
-template<> struct EnumWords<GNOTransform>
-{
-    static constexpr const char* what = "transform";
-    static constexpr std::array<std::pair<GNOTransform, const char*>, 2> table{
-        {{GNOTransform::linear, "linear"}, {GNOTransform::nonlinear, "nonlinear"}}};
-};
-
-template<> struct EnumWords<GNOReduction>
-{
-    static constexpr const char* what = "reduction";
-    static constexpr std::array<std::pair<GNOReduction, const char*>, 2> table{
-        {{GNOReduction::sum, "sum"}, {GNOReduction::mean, "mean"}}};
-};
 
 /// Options for `IntegralTransform`. With input features, the kernel's output
 /// multiplies them, so outChannels must equal inChannels.
@@ -85,10 +53,10 @@ struct IntegralTransformOptions
 /// [* w_j], A(x_i) = indices[rowSplits[i] : rowSplits[i+1]], e the embedding.
 ///
 /// The kernel MLP runs under the caller's autocast (reduced precision); its
-/// outputs are taken to float32 before the products and the reduction, which
-/// accumulate in float32. A row without neighbours is 0. The lists may hold
-/// several samples packed one after the other (indices into the packed
-/// inputs): the transform never mixes rows.
+/// outputs are taken to float32 (float64 for float64 points) before the
+/// products and the reduction, which accumulate in that type. A row without neighbours is 0. The
+/// lists may hold several samples packed one after the other (indices into the packed inputs): the
+/// transform never mixes rows.
 class IntegralTransformImpl : public torch::nn::Cloneable<IntegralTransformImpl>
 {
 public:
@@ -98,7 +66,7 @@ public:
     /// y (m, coordDim) input points, x (n, coordDim) output points, indices
     /// (pairs) int64 into y, rowSplits (n + 1) int64; f (m, inChannels) or
     /// undefined; weights (m) quadrature weights or undefined.
-    /// -> (n, outChannels) float32.
+    /// -> (n, outChannels) float32 (float64 for float64 y).
     torch::Tensor forward(
         const torch::Tensor& y,
         const torch::Tensor& x,

@@ -33,7 +33,7 @@ torch::Tensor SinusoidalEmbeddingImpl::frequencies() const
     const auto w = options.kind() == EmbeddingKind::nerf
                        ? torch::pow(2.0, k) * M_PI
                        : torch::pow(options.maxPositions(), -k / double(options.frequencies()));
-    return w.to(torch::kFloat);
+    return w;
 }
 
 
@@ -44,7 +44,8 @@ torch::Tensor SinusoidalEmbeddingImpl::forward(const torch::Tensor& x)
         options.inChannels(), "), got ", x.sizes()
     );
     FullPrecisionScope fullPrecision;
-    const auto phase = x.to(torch::kFloat).unsqueeze(-1) * frequencies().to(x.device());
+    const auto type = accumulationType(x);
+    const auto phase = x.to(type).unsqueeze(-1) * frequencies().to(x.device(), type);
     auto out = torch::stack({phase.sin(), phase.cos()}, -1); // (..., C, F, 2)
     return out.flatten(-3);
 }

@@ -5,31 +5,13 @@
 // smaller than the box (spectral bias); sines and cosines of many
 // frequencies can.
 
-#include "nop/options/Words.hpp"
+#include "nop/layers/KernelWords.hpp"
 
 #include <torch/torch.h>
 
-#include <array>
 
 namespace nop
 {
-
-/// The frequencies of the embedding (neuraloperator's SinusoidalEmbedding).
-///  - transformer: w_k = maxPositions^(-k / frequencies), k = 0..F-1, from 1
-///    down towards 1/maxPositions (Vaswani et al.);
-///  - nerf:        w_k = 2^k pi (Mildenhall et al.).
-enum class EmbeddingKind
-{
-    transformer,
-    nerf
-};
-
-template<> struct EnumWords<EmbeddingKind>
-{
-    static constexpr const char* what = "embedding";
-    static constexpr std::array<std::pair<EmbeddingKind, const char*>, 2> table{
-        {{EmbeddingKind::transformer, "transformer"}, {EmbeddingKind::nerf, "nerf"}}};
-};
 
 /// Options for `SinusoidalEmbedding`.
 ///
@@ -52,8 +34,8 @@ struct SinusoidalEmbeddingOptions
 
 /// (..., inChannels) -> (..., 2 inChannels frequencies): for channel c and
 /// frequency k, the pair (sin(w_k x_c), cos(w_k x_c)) at 2 (c F + k). Computed
-/// in float32 whatever the autocast (phases of high frequencies need it);
-/// no parameters.
+/// in float32 (float64 for float64 x) whatever the autocast: phases of high
+/// frequencies need it. No parameters.
 class SinusoidalEmbeddingImpl : public torch::nn::Cloneable<SinusoidalEmbeddingImpl>
 {
 public:
@@ -61,7 +43,7 @@ public:
     void reset() override;
     torch::Tensor forward(const torch::Tensor& x);
 
-    /// w_0..w_{F-1} (float32).
+    /// w_0..w_{F-1} (float64).
     torch::Tensor frequencies() const;
 
     SinusoidalEmbeddingOptions options;

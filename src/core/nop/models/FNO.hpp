@@ -32,6 +32,7 @@ class FNOImpl : public NeuralOperatorImpl
 public:
     explicit FNOImpl(const FNOOptions& options);
     void reset();
+    using NeuralOperatorImpl::forward;
     torch::Tensor forward(const torch::Tensor& x) override;
 
     void setPrecision(Precision precision) override;

@@ -1,8 +1,9 @@
 #pragma once
 
 // What the Trainer, the model file and inference need of a model: the small
-// interface every neural operator (FNO, and GINO next) implements.
+// interface every neural operator (FNO, GINO) implements.
 
+#include "nop/data/GeometryBatch.hpp"
 #include "nop/precision/Precision.hpp"
 
 #include <nlohmann/json.hpp>
@@ -21,8 +22,16 @@ class NeuralOperatorImpl : public torch::nn::Module
 public:
     ~NeuralOperatorImpl() override = default;
 
-    /// x (batch, inChannels, ...) -> (batch, outChannels, ...), float32.
+    /// Models on grids (FNO): x (batch, inChannels, ...) -> (batch,
+    /// outChannels, ...), float32. Models on geometries throw.
     virtual torch::Tensor forward(const torch::Tensor& x) = 0;
+
+    /// Models on geometries (GINO): the outputs at the batch's queries,
+    /// (sum n, outChannels) float32. Models on grids throw.
+    virtual torch::Tensor forward(const GeometryBatch& batch);
+
+    /// True for models on geometries, which take a GeometryBatch.
+    virtual bool onGeometry() const { return false; }
 
     /// The precision of the next forward passes.
     virtual void setPrecision(Precision precision) = 0;

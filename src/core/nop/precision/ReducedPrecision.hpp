@@ -20,6 +20,13 @@ torch::ScalarType reducedDtype(ReducedType type, const torch::Device& device);
 /// it by rounding (float16 on CPU).
 bool emulated(torch::ScalarType dtype, const torch::Device& device);
 
+/// The type reduced-precision results return to and sums accumulate in:
+/// float64 for float64 inputs (gradient checks), float32 otherwise.
+inline torch::ScalarType accumulationType(const torch::Tensor& x)
+{
+    return x.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
+}
+
 /// Round `x` to `dtype`. Native: returns a tensor of that dtype; emulated:
 /// rounds through it and returns float32, so overflow and rounding show.
 torch::Tensor toReduced(const torch::Tensor& x, torch::ScalarType dtype);

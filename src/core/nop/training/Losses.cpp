@@ -55,6 +55,33 @@ torch::Tensor relativeL2(const torch::Tensor& pred, const torch::Tensor& truth)
 }
 
 
+torch::Tensor relativeL2(
+    const torch::Tensor& pred,
+    const torch::Tensor& truth,
+    const torch::Tensor& splits
+)
+{
+    TORCH_CHECK(
+        pred.sizes() == truth.sizes() && pred.dim() == 2 && splits.dim() == 1
+            && splits.scalar_type() == torch::kLong && splits.size(0) >= 2
+            && splits[0].item<int64_t>() == 0 && splits[-1].item<int64_t>() == pred.size(0),
+        "relative error: packed prediction ", pred.sizes(), " and truth ", truth.sizes(),
+        " must both be (points, channels), split by int64 splits from 0 to the points, got ",
+        splits.sizes()
+    );
+    const int64_t samples = splits.size(0) - 1;
+    const auto counts = splits.slice(0, 1) - splits.slice(0, 0, samples);
+    const auto sample =
+        torch::repeat_interleave(torch::arange(samples, splits.options()), counts, 0, pred.size(0));
+    const auto p = pred.to(torch::kFloat);
+    const auto t = truth.to(torch::kFloat);
+    const auto perSample = [&](const torch::Tensor& x) {
+        return torch::zeros({samples, x.size(1)}, x.options()).index_add(0, sample, x.square());
+    };
+    return perSample(p - t).sqrt() / (perSample(t).sqrt() + eps);
+}
+
+
 torch::Tensor relativeH1(const torch::Tensor& pred, const torch::Tensor& truth)
 {
     checkShapes(pred, truth);

@@ -19,6 +19,16 @@ torch::Tensor relativeL2(const torch::Tensor& pred, const torch::Tensor& truth);
 /// the boundaries, so non-periodic data is fine). Returns (batch, channels).
 torch::Tensor relativeH1(const torch::Tensor& pred, const torch::Tensor& truth);
 
+/// Relative L2 error per sample and channel of packed samples (geometries
+/// with their own numbers of points): pred, truth (sum n, channels), sample s
+/// in rows [splits[s], splits[s+1]) of splits (samples + 1) int64. Returns
+/// (samples, channels).
+torch::Tensor relativeL2(
+    const torch::Tensor& pred,
+    const torch::Tensor& truth,
+    const torch::Tensor& splits
+);
+
 /// The training loss `kind` as a mean over samples and channels.
 torch::Tensor relativeLoss(LossKind kind, const torch::Tensor& pred, const torch::Tensor& truth);
 
