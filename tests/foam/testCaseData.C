@@ -10,7 +10,8 @@ Description
     made in a temporary directory (blockMesh boxes with hand-written
     fields): every form of parameter entry, errors naming file and entry,
     sampled channels, the cache (hit while the files are unchanged,
-    resampled when one changes), errors for a missing field or time, and
+    resampled when one changes, resampled with a warning when damaged,
+    silently when of another set-up or format), errors for a missing field or time, and
     the floor of positive outputs recorded from the cases and applied by
     surrogateChannels::setField.
 
@@ -29,7 +30,10 @@ Description
 
 #include <sys/stat.h>
 
+#include "nop/io/ArrayArchive.hpp"
 #include "nop/io/Checksum.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include "caseDataset.H"
 #include "caseParameter.H"
@@ -524,6 +528,49 @@ std::string readBytes(const fs::path& path)
 }
 
 
+void writeBytes(const fs::path& path, const std::string& bytes)
+{
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+
+//- A cache file's archive encoded again with a checksum that fits, by the
+//- rule of caseDataset.C: FNV-1a of the archive encoded without its
+//- checksum entry
+std::string withFittingChecksum(nop::ArrayArchive archive)
+{
+    nlohmann::json metadata(nlohmann::json::parse(archive.metadata));
+    metadata.erase("checksum");
+    archive.metadata = metadata.dump();
+    const std::string unsummed(nop::encodeArrayArchive(archive));
+    metadata["checksum"] = nop::fnv1a(unsummed.data(), unsummed.size());
+    archive.metadata = metadata.dump();
+    return nop::encodeArrayArchive(archive);
+}
+
+
+//- The training outputs of sampling, and what it wrote to stdout (the
+//- cases' Info lines and the warnings)
+std::vector<float> sampledOutputs
+(
+    const dictionary& dict,
+    const fileName& root,
+    const fileName& cache,
+    std::string& log
+)
+{
+    testing::internal::CaptureStdout();
+    std::vector<float> outputs(caseDataset(dict, root, cache).sample().train.outputs);
+    log = testing::internal::GetCapturedStdout();
+    return outputs;
+}
+
+#define EXPECT_HAS(text, part) \
+    EXPECT_NE((text).find(part), std::string::npos) << (text)
+#define EXPECT_LACKS(text, part) \
+    EXPECT_EQ((text).find(part), std::string::npos) << (text)
+
+
 TEST_F(CaseData, CacheIsReadCheckedAndResampledWhenDamaged)
 {
     makeCase(root_/"train_0", 2, 1);
@@ -535,39 +582,125 @@ TEST_F(CaseData, CacheIsReadCheckedAndResampledWhenDamaged)
     ASSERT_TRUE(fs::exists(file));
     const std::string good(readBytes(file));
 
+    // An archive of the key, the meta dictionary and the arrays with their
+    // shapes (channels, grid), whose checksum the test's rule reproduces
+    const nop::ArrayArchive archive(nop::decodeArrayArchive(good, file));
+    const nlohmann::json metadata(nlohmann::json::parse(archive.metadata));
+    EXPECT_EQ(metadata.at("sampleCache"), 4);
+    EXPECT_HAS(metadata.at("key").get<std::string>(), "inputs at 0, outputs at 1");
+    EXPECT_HAS(metadata.at("meta").get<std::string>(), "outputChannels");
+    EXPECT_EQ(archive.arrays.at("inputs").shape, (std::vector<int64_t>{4, 4, 6}));
+    EXPECT_EQ(archive.arrays.at("outputs").shape, (std::vector<int64_t>{3, 4, 6}));
+    EXPECT_EQ(archive.arrays.at("outputs").dtype, "float32");
+    ASSERT_EQ(withFittingChecksum(archive), good);
+
+    const std::string sampledAgain("train_1: inputs at 0, outputs at 1 (sampled)");
+    const std::string damagedFile("sample cache '" + file.string() + "'");
+    std::string log;
+
     // The last output value, with a checksum that fits: what the cache
     // holds is what training gets (the cache is read, not resampled)
-    std::string edited(good);
-    const std::size_t last = edited.size() - sizeof(uint64_t) - sizeof(float);
+    nop::ArrayArchive edited(archive);
     const float marker = 123.f;
-    std::memcpy(&edited[last], &marker, sizeof marker);
-    edited.resize(edited.size() - sizeof(uint64_t));
-    const uint64_t checksum = nop::fnv1a(edited.data(), edited.size());
-    edited.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
-    std::ofstream(file, std::ios::binary) << edited;
-    EXPECT_EQ(caseDataset(dict, root(), cache).sample().train.outputs.back(), marker);
+    std::string& outputs = edited.arrays.at("outputs").bytes;
+    std::memcpy(&outputs[outputs.size() - sizeof marker], &marker, sizeof marker);
+    writeBytes(file, withFittingChecksum(edited));
+    EXPECT_EQ(sampledOutputs(dict, root(), cache, log).back(), marker);
+    EXPECT_HAS(log, "train_1: inputs at 0, outputs at 1 (cached)");
+    EXPECT_LACKS(log, "Warning");
 
-    // One flipped bit: the checksum fails, the case is sampled again and
-    // the cache rewritten
-    std::string flipped(good);
-    flipped[flipped.size()/2] ^= 0x10;
-    std::ofstream(file, std::ios::binary) << flipped;
-    EXPECT_EQ(caseDataset(dict, root(), cache).sample().train.outputs, sampled);
-    EXPECT_EQ(readBytes(file), good);
+    // One flipped bit anywhere: sampled again with a warning naming the
+    // file, the cache rewritten; the log of that sampling
+    const auto resampledAfterFlipAt = [&](std::size_t at)
+    {
+        std::string flipped(good);
+        flipped[at] ^= 0x10;
+        writeBytes(file, flipped);
+        EXPECT_EQ(sampledOutputs(dict, root(), cache, log), sampled) << "bit flipped at " << at;
+        EXPECT_HAS(log, "Warning");
+        EXPECT_HAS(log, damagedFile);
+        EXPECT_HAS(log, sampledAgain);
+        EXPECT_EQ(readBytes(file), good) << "bit flipped at " << at;
+        return log;
+    };
+    // The header length, the key, the meta text, the checksum
+    for
+    (
+        const std::size_t at
+      : {
+            std::size_t(0),
+            good.find("\"key\":\"") + 10,
+            good.find("outputChannels"),
+            good.find("\"checksum\":") + 12
+        }
+    )
+    {
+        resampledAfterFlipAt(at);
+    }
+    // The input and the output data: the checksum tells
+    const std::size_t dataStart = good.size() - sizeof(float)*(4 + 3)*24;
+    for
+    (
+        const std::size_t at
+      : {dataStart, dataStart + sizeof(float)*4*24 + 5, good.size() - 1}
+    )
+    {
+        EXPECT_HAS(resampledAfterFlipAt(at), damagedFile + ": checksum mismatch (damaged)");
+    }
 
-    // A lying block length (beyond the file) and a truncated file
+    // A lying header length (beyond the file) and a truncated file
     std::string lying(good);
     const uint64_t huge = uint64_t(1) << 62;
-    std::memcpy(&lying[8], &huge, sizeof huge);
-    std::ofstream(file, std::ios::binary) << lying;
-    EXPECT_EQ(caseDataset(dict, root(), cache).sample().train.outputs, sampled);
-    std::ofstream(file, std::ios::binary) << good.substr(0, good.size()/3);
-    EXPECT_EQ(caseDataset(dict, root(), cache).sample().train.outputs, sampled);
+    std::memcpy(&lying[0], &huge, sizeof huge);
+    writeBytes(file, lying);
+    EXPECT_EQ(sampledOutputs(dict, root(), cache, log), sampled);
+    EXPECT_HAS(log, damagedFile + ": header of 4611686018427387904 bytes");
+    writeBytes(file, good.substr(0, good.size()/3));
+    EXPECT_EQ(sampledOutputs(dict, root(), cache, log), sampled);
+    EXPECT_HAS(log, "truncated?");
+    EXPECT_HAS(log, sampledAgain);
 
-    // A directory in the cache file's place: sampled, a warning, no abort
+    // Another set-up (key), a cache of another version and a file of the
+    // format before the archive: resampled without a warning
+    nop::ArrayArchive other(archive);
+    nlohmann::json otherMetadata(metadata);
+    otherMetadata["key"] = "another set-up";
+    other.metadata = otherMetadata.dump();
+    writeBytes(file, withFittingChecksum(other));
+    EXPECT_EQ(sampledOutputs(dict, root(), cache, log), sampled);
+    EXPECT_HAS(log, sampledAgain);
+    EXPECT_LACKS(log, "Warning");
+    EXPECT_EQ(readBytes(file), good);
+
+    otherMetadata = metadata;
+    otherMetadata["sampleCache"] = 5;
+    other.metadata = otherMetadata.dump();
+    writeBytes(file, withFittingChecksum(other));
+    EXPECT_EQ(sampledOutputs(dict, root(), cache, log), sampled);
+    EXPECT_HAS(log, sampledAgain);
+    EXPECT_LACKS(log, "Warning");
+
+    writeBytes(file, "NOPCASE3" + good);
+    EXPECT_EQ(sampledOutputs(dict, root(), cache, log), sampled);
+    EXPECT_HAS(log, sampledAgain);
+    EXPECT_LACKS(log, "Warning");
+    EXPECT_EQ(readBytes(file), good);
+
+    // A FIFO in the cache file's place: refused without blocking on it,
+    // sampled with a warning, replaced by the cache
+    fs::remove(file);
+    ASSERT_EQ(::mkfifo(file.c_str(), 0600), 0);
+    EXPECT_EQ(sampledOutputs(dict, root(), cache, log), sampled);
+    EXPECT_HAS(log, damagedFile + ": is a FIFO, not a regular file");
+    EXPECT_EQ(readBytes(file), good);
+
+    // A directory in the cache file's place: sampled, a warning, no abort;
+    // the cache cannot be written, another warning
     fs::remove(file);
     fs::create_directories(file/"sub");
-    EXPECT_EQ(caseDataset(dict, root(), cache).sample().train.outputs, sampled);
+    EXPECT_EQ(sampledOutputs(dict, root(), cache, log), sampled);
+    EXPECT_HAS(log, damagedFile + ": is a directory, not a regular file");
+    EXPECT_HAS(log, "Cannot write the sample cache");
     EXPECT_TRUE(fs::is_directory(file));
 
     // No temporary left beside the cache files

@@ -6,8 +6,12 @@
      \\/     M anipulation  |
 \*---------------------------------------------------------------------------*/
 
+#include "nop/io/ArrayArchive.hpp"
 #include "nop/io/AtomicFile.hpp"
 #include "nop/io/Checksum.hpp"
+#include "nop/io/RegularFile.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include "caseDataset.H"
 #include "strictKeywords.H"
@@ -21,10 +25,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <map>
 
 // * * * * * * * * * * * * * * * Local Functions * * * * * * * * * * * * * //
 
@@ -33,8 +36,24 @@ namespace
 
 using namespace Foam;
 
-//- Entries of the data dictionary that are not the channels' set-up
-constexpr char cacheMagic[8] = {'N', 'O', 'P', 'C', 'A', 'S', 'E', '3'};
+//- The sample cache of a case is a nop::ArrayArchive: metadata
+//-     {"sampleCache": 4, "key": <cache key>, "meta": <meta dictionary text>,
+//-      "checksum": <uint64>}
+//- and the float32 arrays inputs (input channels, grid) and outputs (output
+//- channels, grid). The checksum is nop::fnv1a of the whole archive encoded
+//- without its checksum entry: the archive's decoder checks the structure,
+//- not the values, and this way a flipped bit anywhere (array data, header,
+//- key or meta) is damage (a warning), never a cache of another set-up or
+//- version (silent) nor wrong data.
+constexpr int cacheVersion = 4;
+
+//- What the cache formats before the archive (1 to 3) began with
+const std::string oldCacheMagic("NOPCASE");
+
+//- Largest cache file read: the reader allocates the file's size, and a
+//- case's arrays are in memory anyway, so the cap only refuses what cannot
+//- be one: 64 GiB, four times a 512^3 grid of 32 float channels
+constexpr uint64_t maxCacheBytes = uint64_t(64) << 30;
 
 
 //- Names, sizes and modification times of the files under the given
@@ -82,56 +101,71 @@ std::string fileStamps(const List<fileName>& paths)
 }
 
 
-void appendBlock(std::string& bytes, const std::string& text)
-{
-    const uint64_t size = text.size();
-    bytes.append(reinterpret_cast<const char*>(&size), sizeof size);
-    bytes.append(text);
-}
-
-
-//- The next block of bytes at pos, false when it runs past the end
-bool nextBlock(const std::string& bytes, std::size_t& pos, std::string& text)
-{
-    uint64_t size = 0;
-    if (bytes.size() - pos < sizeof size)
-    {
-        return false;
-    }
-    std::memcpy(&size, bytes.data() + pos, sizeof size);
-    pos += sizeof size;
-    if (size > bytes.size() - pos)
-    {
-        return false;
-    }
-    text.assign(bytes, pos, size);
-    pos += size;
-    return true;
-}
-
-
 //- The cached arrays of a case: meta (dictionary text), inputs and outputs
+//- with their shapes
 struct cachedCase
 {
     std::string meta;
     std::vector<float> inputs;
     std::vector<float> outputs;
+    std::vector<int64_t> inputShape;
+    std::vector<int64_t> outputShape;
 };
 
 
-std::vector<float> floats(const std::string& bytes)
+//- The shape of a case's array of the given channels of meta:
+//- (channels, grid points per direction)
+std::vector<int64_t> arrayShape(const dictionary& meta, const word& channels)
 {
-    std::vector<float> values(bytes.size()/sizeof(float));
-    std::memcpy(values.data(), bytes.data(), values.size()*sizeof(float));
+    const labelList grid(meta.get<labelList>("grid"));
+    std::vector<int64_t> shape{int64_t(meta.get<wordList>(channels).size())};
+    shape.insert(shape.end(), grid.begin(), grid.end());
+    return shape;
+}
+
+
+nop::RawArrayView floatArray
+(
+    const std::vector<float>& values,
+    const std::vector<int64_t>& shape
+)
+{
+    return
+    {
+        "float32",
+        shape,
+        reinterpret_cast<const char*>(values.data()),
+        values.size()*sizeof(float)
+    };
+}
+
+
+std::vector<float> floats(const nop::RawArrayView& array)
+{
+    std::vector<float> values(array.bytes/sizeof(float));
+    std::memcpy(values.data(), array.data, values.size()*sizeof(float));
     return values;
 }
 
 
-//- Read the cache of a case; false with the reason in why when it is
-//- absent, for another set-up (why empty: resampling is expected), or
-//- damaged (why says how: resampled with a warning).
-//- Layout: magic, key, meta, inputs, outputs (each a size and bytes),
-//- then the FNV-1a checksum of everything before it.
+//- The checksum of a cache: FNV-1a of its archive encoded without the
+//- checksum entry (see cacheVersion)
+uint64_t cacheChecksum
+(
+    nlohmann::json metadata,
+    const std::map<std::string, nop::RawArrayView>& arrays
+)
+{
+    metadata.erase("checksum");
+    const std::string bytes(nop::encodeArrayArchive(metadata.dump(), arrays));
+    return nop::fnv1a(bytes.data(), bytes.size());
+}
+
+
+//- Read the cache of a case; false with the reason in why (naming the
+//- file) when it is absent, an older format, of another set-up or version
+//- (why empty: resampling is expected), or damaged (why says how:
+//- resampled with a warning)
 bool readCache
 (
     const fileName& file,
@@ -140,108 +174,110 @@ bool readCache
     std::string& why
 )
 {
-    namespace fs = std::filesystem;
     why.clear();
     std::error_code ec;
-    const fs::file_status status = fs::status(file.c_str(), ec);
-    if (!fs::exists(status))
+    if (!std::filesystem::exists(std::filesystem::status(file.c_str(), ec)))
     {
-        return false;
-    }
-    if (!fs::is_regular_file(status))
-    {
-        why = "not a regular file";
         return false;
     }
 
-    std::ifstream is(file, std::ios::binary);
-    std::string bytes
-    (
-        (std::istreambuf_iterator<char>(is)), std::istreambuf_iterator<char>()
-    );
-    if (!is.good() && !is.eof())
+    const std::string what("sample cache '" + file + "'");
+    try
     {
-        why = std::string("unreadable: ") + std::strerror(errno);
-        return false;
-    }
+        const std::string bytes
+        (
+            nop::readRegularFile(file, maxCacheBytes, "sample cache")
+        );
+        if (bytes.compare(0, oldCacheMagic.size(), oldCacheMagic) == 0)
+        {
+            return false;
+        }
+        const nop::ArrayArchiveView archive(nop::viewArrayArchive(bytes, what));
+        // Valid JSON of bounded depth: the archive's decoder has parsed it
+        const nlohmann::json metadata(nlohmann::json::parse(archive.metadata));
+        const auto checksum = metadata.find("checksum");
+        if
+        (
+            checksum == metadata.end()
+         || !checksum->is_number_unsigned()
+         || checksum->get<uint64_t>() != cacheChecksum(metadata, archive.arrays)
+        )
+        {
+            why = what + ": checksum mismatch (damaged)";
+            return false;
+        }
 
-    const std::size_t trailer = sizeof(uint64_t);
-    if
-    (
-        bytes.size() < sizeof cacheMagic + trailer
-     || std::memcmp(bytes.data(), cacheMagic, sizeof cacheMagic) != 0
-    )
+        const auto version = metadata.find("sampleCache");
+        if (version == metadata.end() || *version != cacheVersion)
+        {
+            return false;
+        }
+        const auto storedKey = metadata.find("key");
+        const auto meta = metadata.find("meta");
+        const auto inputs = archive.arrays.find("inputs");
+        const auto outputs = archive.arrays.find("outputs");
+        if
+        (
+            storedKey == metadata.end() || !storedKey->is_string()
+         || meta == metadata.end() || !meta->is_string()
+         || inputs == archive.arrays.end() || inputs->second.dtype != "float32"
+         || outputs == archive.arrays.end() || outputs->second.dtype != "float32"
+        )
+        {
+            why =
+                what + ": lacks its key, its meta or its float32 arrays"
+                " inputs and outputs";
+            return false;
+        }
+        if (storedKey->get_ref<const std::string&>() != key)
+        {
+            return false;
+        }
+        cached.meta = meta->get<std::string>();
+        cached.inputs = floats(inputs->second);
+        cached.inputShape = inputs->second.shape;
+        cached.outputs = floats(outputs->second);
+        cached.outputShape = outputs->second.shape;
+        return true;
+    }
+    catch (const std::exception& e)
     {
-        // An older format or not a cache: resampled, nothing to report
+        why = e.what();
         return false;
     }
-    uint64_t stored = 0;
-    std::memcpy(&stored, bytes.data() + bytes.size() - trailer, trailer);
-    bytes.resize(bytes.size() - trailer);
-    if (nop::fnv1a(bytes.data(), bytes.size()) != stored)
-    {
-        why = "checksum mismatch (damaged)";
-        return false;
-    }
-
-    std::size_t pos = sizeof cacheMagic;
-    std::string storedKey, inputs, outputs;
-    if
-    (
-        !nextBlock(bytes, pos, storedKey)
-     || !nextBlock(bytes, pos, cached.meta)
-     || !nextBlock(bytes, pos, inputs)
-     || !nextBlock(bytes, pos, outputs)
-     || pos != bytes.size()
-     || inputs.size() % sizeof(float) || outputs.size() % sizeof(float)
-    )
-    {
-        why = "malformed blocks";
-        return false;
-    }
-    if (storedKey != key)
-    {
-        return false;
-    }
-    cached.inputs = floats(inputs);
-    cached.outputs = floats(outputs);
-    return true;
 }
 
 
 //- Write atomically under a name of its own (a temporary, then rename),
 //- so that concurrent trainings of the same case never meet half a file.
 //- A cache that cannot be written is a warning: training goes on.
-void writeCache(const fileName& file, const std::string& key, const cachedCase& cached)
+void writeCache
+(
+    const fileName& file,
+    const std::string& key,
+    const cachedCase& cached,
+    const dictionary& meta
+)
 {
-    std::string bytes(cacheMagic, sizeof cacheMagic);
-    appendBlock(bytes, key);
-    appendBlock(bytes, cached.meta);
-    appendBlock
-    (
-        bytes,
-        std::string
-        (
-            reinterpret_cast<const char*>(cached.inputs.data()),
-            cached.inputs.size()*sizeof(float)
-        )
-    );
-    appendBlock
-    (
-        bytes,
-        std::string
-        (
-            reinterpret_cast<const char*>(cached.outputs.data()),
-            cached.outputs.size()*sizeof(float)
-        )
-    );
-    const uint64_t checksum = nop::fnv1a(bytes.data(), bytes.size());
-    bytes.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
-
     try
     {
+        const std::map<std::string, nop::RawArrayView> arrays
+        {
+            {"inputs", floatArray(cached.inputs, arrayShape(meta, "inputChannels"))},
+            {"outputs", floatArray(cached.outputs, arrayShape(meta, "outputChannels"))}
+        };
+        nlohmann::json metadata
+        {
+            {"sampleCache", cacheVersion}, {"key", key}, {"meta", cached.meta}
+        };
+        metadata["checksum"] = cacheChecksum(metadata, arrays);
+
         mkDir(file.path());
-        nop::writeFileAtomically(file, bytes);
+        nop::writeFileAtomically
+        (
+            file,
+            nop::encodeArrayArchive(metadata.dump(), arrays)
+        );
     }
     catch (const std::exception& e)
     {
@@ -309,29 +345,27 @@ bool readCachedCase
         fromCache = readMeta(sampled.meta, meta);
         if (fromCache)
         {
-            int64_t points = 1;
-            for (const label n : meta.get<labelList>("grid"))
-            {
-                points *= n;
-            }
+            const labelList grid(meta.get<labelList>("grid"));
             fromCache =
-                points > 0
-             && int64_t(sampled.inputs.size())
-             == points*meta.get<wordList>("inputChannels").size()
-             && int64_t(sampled.outputs.size())
-             == points*meta.get<wordList>("outputChannels").size();
+                std::all_of
+                (
+                    grid.begin(), grid.end(), [](label n) { return n > 0; }
+                )
+             && sampled.inputShape == arrayShape(meta, "inputChannels")
+             && sampled.outputShape == arrayShape(meta, "outputChannels");
         }
         if (!fromCache)
         {
-            damaged = "its arrays do not fit its description";
+            damaged =
+                "sample cache '" + cacheFile
+              + "': its arrays do not fit its description (damaged)";
         }
     }
     if (!damaged.empty())
     {
         WarningInFunction
-            << "Sample cache " << cacheFile << " is damaged ("
-            << damaged.c_str() << "): sampling case " << caseDir
-            << " again" << endl;
+            << damaged.c_str() << nl
+            << "    sampling case " << caseDir << " again" << endl;
         sampled = cachedCase();
     }
 
@@ -726,7 +760,7 @@ void Foam::caseDataset::appendCase
         sampled.meta = dictText(meta);
         if (!cacheFile.empty())
         {
-            writeCache(cacheFile, key, sampled);
+            writeCache(cacheFile, key, sampled, meta);
         }
     }
 

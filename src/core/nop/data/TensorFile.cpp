@@ -1,6 +1,6 @@
 #include "nop/data/TensorFile.hpp"
 
-#include "nop/io/TensorArchive.hpp"
+#include "nop/io/RegularFile.hpp"
 #include "nop/io/TorchSave.hpp"
 
 #include <sstream>

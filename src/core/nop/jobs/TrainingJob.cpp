@@ -2,6 +2,7 @@
 
 #include "nop/data/TensorFileDataset.hpp"
 #include "nop/io/AtomicFile.hpp"
+#include "nop/io/RegularFile.hpp"
 #include "nop/models/ModelFile.hpp"
 #include "nop/models/ModelRegistry.hpp"
 #include "nop/options/OptionsJson.hpp"

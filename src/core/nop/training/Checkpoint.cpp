@@ -3,6 +3,7 @@
 #include "nop/io/Checksum.hpp"
 
 #include "nop/io/AtomicFile.hpp"
+#include "nop/io/RegularFile.hpp"
 #include "nop/io/TensorArchive.hpp"
 
 #include <nlohmann/json.hpp>
