@@ -38,7 +38,7 @@ ArraySamples samples(const std::string& name, int64_t count, uint64_t seed)
     result.samples = count;
     result.inChannels = 1;
     result.outChannels = 1;
-    result.grid = {nx, ny};
+    result.resolution = {nx, ny};
     result.inputs.assign(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
     result.outputs.assign(y.data_ptr<float>(), y.data_ptr<float>() + y.numel());
     return result;

@@ -31,7 +31,7 @@ ArraySamples maskedSamples(const std::string& name, int64_t samples, double shif
     s.samples = samples;
     s.inChannels = 2;
     s.outChannels = 1;
-    s.grid = {nx, ny};
+    s.resolution = {nx, ny};
     for (int64_t n = 0; n < samples; ++n)
     {
         const double a = 1 + shift + 0.1 * double(n);
@@ -83,7 +83,7 @@ TEST(ArrayData, TrainsAndRecordsChannelsMaskAndApplication)
     EXPECT_EQ(surrogate.inputNames, (std::vector<std::string>{"mask", "a"}));
     EXPECT_EQ(surrogate.outputNames, (std::vector<std::string>{"u"}));
     EXPECT_EQ(surrogate.application, R"({"latentGrid":{"resolution":[12,8,1]}})");
-    EXPECT_EQ(surrogate.inputShape, (std::vector<int64_t>{2, nx, ny}));
+    EXPECT_EQ(surrogate.resolution, (std::vector<int64_t>{nx, ny}));
 }
 
 
@@ -147,11 +147,11 @@ TEST(SurrogatePredictor, MatchesTheSurrogateAndIsZeroOutsideTheMask)
     const SurrogatePredictor predictor(modelFile, "cpu", 1);
     EXPECT_EQ(predictor.inChannels(), 2);
     EXPECT_EQ(predictor.outChannels(), 1);
-    EXPECT_EQ(predictor.trainedGrid(), (std::vector<int64_t>{nx, ny}));
+    EXPECT_EQ(predictor.trainedResolution(), (std::vector<int64_t>{nx, ny}));
     EXPECT_EQ(predictor.application(), R"({"latentGrid":{"resolution":[12,8,1]}})");
 
     const ArraySamples sample = maskedSamples("one", 1, 0.3);
-    const auto y = predictor.predict(sample.inputs, sample.grid);
+    const auto y = predictor.predict(sample.inputs, sample.resolution);
     ASSERT_EQ(int64_t(y.size()), nx * ny);
 
     // The same numbers as the torch-side Surrogate on the same input
@@ -187,9 +187,9 @@ TEST_P(SurrogatePredictorPrecision, StaysCloseToFullOnTheReducedPath)
     runTrainingJob(maskedJob(modelFile), [](const std::string&) {});
     const SurrogatePredictor predictor(modelFile, "cpu", 1);
     const ArraySamples sample = maskedSamples("one", 1, 0.3);
-    const auto y = predictor.predict(sample.inputs, sample.grid);
+    const auto y = predictor.predict(sample.inputs, sample.resolution);
 
-    const auto yReduced = predictor.predict(sample.inputs, sample.grid, precision);
+    const auto yReduced = predictor.predict(sample.inputs, sample.resolution, precision);
     ASSERT_EQ(yReduced.size(), y.size());
     double difference = 0, norm = 0, outside = 0;
     for (size_t k = 0; k < y.size(); ++k)
@@ -209,7 +209,7 @@ TEST_P(SurrogatePredictorPrecision, StaysCloseToFullOnTheReducedPath)
     EXPECT_EQ(outside, 0.0);
 
     // The predictor is back in full precision afterwards
-    EXPECT_EQ(predictor.predict(sample.inputs, sample.grid), y);
+    EXPECT_EQ(predictor.predict(sample.inputs, sample.resolution), y);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -32,8 +32,7 @@ Surrogate trainedLookingSurrogate()
     s.outputNormaliser = GaussianNormaliser::fit(torch::randn({5, 3, 4, 4}) * 3 + 1);
     s.inputNames = {"x"};
     s.outputNames = {"y"};
-    s.inputShape = {2, 16, 12};
-    s.outputShape = {3, 16, 12};
+    s.resolution = {16, 12};
     s.summaryJson = R"({"epochs": 3})";
     return s;
 }
@@ -125,7 +124,7 @@ TEST_F(ModelFileTest, RoundTripIsBitwise)
     }
     EXPECT_TRUE(torch::equal(original.outputNormaliser.std(), loaded.outputNormaliser.std()));
     EXPECT_EQ(loaded.inputNames, original.inputNames);
-    EXPECT_EQ(loaded.outputShape, original.outputShape);
+    EXPECT_EQ(loaded.resolution, original.resolution);
     EXPECT_EQ(loaded.model->kind(), "FNO");
     EXPECT_EQ(loaded.model->stabiliser(), Stabiliser::tanh);
     EXPECT_EQ(std::dynamic_pointer_cast<FNOImpl>(loaded.model)->options.domainPadding(), 0.25);
@@ -138,6 +137,27 @@ TEST_F(ModelFileTest, RoundTripIsBitwise)
 
     // Atomic save leaves no temporary beside the file.
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path), {}), 1);
+}
+
+
+TEST_F(ModelFileTest, SavingALoadedFileWritesTheSameBytes)
+{
+    // The metadata keeps each side's names and per-sample shape (channels,
+    // d1..dN) as format version 2 writes them; the surrogate holds the
+    // resolution d1..dN.
+    const auto metadata = nlohmann::json::parse(readModelFileContents(path).metadata);
+    EXPECT_EQ(
+        metadata.at("inputs"), nlohmann::json::parse(R"({"names": ["x"], "shape": [2, 16, 12]})")
+    );
+    EXPECT_EQ(
+        metadata.at("outputs"), nlohmann::json::parse(R"({"names": ["y"], "shape": [3, 16, 12]})")
+    );
+
+    auto loaded = loadModelFile(path);
+    EXPECT_EQ(loaded.resolution, (std::vector<int64_t>{16, 12}));
+    const auto copy = dir.file("copy.nop");
+    saveModelFile(copy, loaded);
+    EXPECT_TRUE(readBytes(copy) == good);
 }
 
 
@@ -375,6 +395,14 @@ TEST_F(ModelFileTest, ShapesNamesAndMaskMustFitTheOptions)
     EXPECT_HAS(
         metadata(
             [](nlohmann::json& m) {
+                m["outputs"]["shape"] = {3, 16, 10};
+            }
+        ),
+        "outputs shape [3,16,10] has another resolution than inputs shape [2,16,12]"
+    );
+    EXPECT_HAS(
+        metadata(
+            [](nlohmann::json& m) {
                 m["inputs"]["shape"] = {2, -16, 12};
             }
         ),
@@ -516,7 +544,7 @@ public:
     int64_t outChannels() const override { return map->options.out_features(); }
     ReducedType reducedType() const override { return ReducedType::automatic; }
     Stabiliser stabiliser() const override { return Stabiliser::none; }
-    std::vector<int64_t> smallestGrid() const override { return {1, 1}; }
+    std::vector<int64_t> smallestResolution() const override { return {1, 1}; }
 
     torch::nn::Linear map;
     Precision precision_ = Precision::full;
@@ -546,8 +574,7 @@ TEST_F(ModelFileTest, AModelKindRegisteredElsewhereRoundTrips)
     Surrogate s(std::make_shared<ChannelMapImpl>(2, 3));
     s.inputNames = {"a", "b"};
     s.outputNames = {"u", "v", "w"};
-    s.inputShape = {2, 5, 4};
-    s.outputShape = {3, 5, 4};
+    s.resolution = {5, 4};
     const std::string file = dir.file("channelMap.nop");
     saveModelFile(file, s);
 

@@ -334,7 +334,7 @@ TEST_F(CaseData, SamplesChannelsAndCachesThem)
     EXPECT_EQ(data.outputNames, (std::vector<std::string>{"p", "U.x", "U.y"}));
     EXPECT_EQ(data.maskChannel, 0);
     ASSERT_EQ(data.train.samples, 2);
-    EXPECT_EQ(data.train.grid, (std::vector<int64_t>{4, 6}));
+    EXPECT_EQ(data.train.resolution, (std::vector<int64_t>{4, 6}));
     ASSERT_EQ(data.tests.size(), 1u);
     EXPECT_EQ(data.tests[0].samples, 1);
 
@@ -430,7 +430,7 @@ TEST_F(CaseData, PredictedFieldsAreFlooredByTheTrainingData)
 }
 
 
-TEST_F(CaseData, GridRepresentationTakesOutsideValuesOutsideTheBox)
+TEST_F(CaseData, LatentGridAloneTakesOutsideValuesOutsideTheBox)
 {
     makeCase(root_/"train_0", 2, 1);
     makeCase(root_/"test_0", 3, 2);
@@ -446,23 +446,23 @@ TEST_F(CaseData, GridRepresentationTakesOutsideValuesOutsideTheBox)
     dictionary spec(cases.spec());
     spec.subDict("latentGrid").set("bounds", boundBox(point(0, 0, 0), point(0.5, 1, 0.1)));
     const surrogateChannels channels(mesh, spec);
-    const scalarField represented
+    const scalarField alone
     (
-        channels.gridRepresentation(p, scalarField(mesh.nCells(), -1.0))
+        channels.latentGridAlone(p, scalarField(mesh.nCells(), -1.0))
     );
 
-    // The uniform p = 3 is represented exactly in the box; outside it
+    // The uniform p = 3 is kept exactly in the box; outside it
     // the values given stand
     label outside = 0;
-    forAll(represented, celli)
+    forAll(alone, celli)
     {
         if (mesh.C()[celli].x() < 0.5)
         {
-            EXPECT_NEAR(represented[celli], 3, 1e-12);
+            EXPECT_NEAR(alone[celli], 3, 1e-12);
         }
         else
         {
-            EXPECT_EQ(represented[celli], -1.0);
+            EXPECT_EQ(alone[celli], -1.0);
             ++outside;
         }
     }
@@ -782,8 +782,16 @@ TEST_F(CaseData, CraftedSetupIsRefusedNeverExpanded)
         R"({"inputs": ["mask"], "outputs": ["p"],
             "parameters": [{"name": "nu", "file": "constant/transportProperties",
                             "entry": "nu", "component": null}],
-            "latentGrid": {"resolution": [4, 6, 1], "bounds": null}})";
+            "latentGrid": {"resolution": [4, 6, 1], "bounds": null},
+            "outputTypes": {"p": "volScalarField"}})";
     EXPECT_EQ(errorOf([&] { setupFromJson(good, "m.nop", dictionary::null); }), "(no error)");
+    std::string vectorOutput(good);
+    vectorOutput.replace(vectorOutput.find("volScalarField"), 14, "volVectorField");
+    EXPECT_EQ
+    (
+        errorOf([&] { setupFromJson(vectorOutput, "m.nop", dictionary::null); }),
+        "(no error)"
+    );
 
     // Entries hold the checked tokens themselves: ( mask ), never text
     // written out and parsed again (which would run directives)
@@ -819,6 +827,12 @@ TEST_F(CaseData, CraftedSetupIsRefusedNeverExpanded)
     refused(R"("bounds": null)", R"("bounds": [[0, 0, 0], ["x", 1, 1]])", "latentGrid/bounds");
     refused(R"("inputs")", R"("codeStream")", "codeStream");
     refused(R"("component": null)", R"("component": "w")", "component");
+    refused
+    (
+        R"("volScalarField")", R"("surfaceScalarField")",
+        "'outputTypes/p' is not volScalarField or volVectorField"
+    );
+    refused(R"("volScalarField")", "1", "'outputTypes/p' is not volScalarField or");
     refused(good, "[1, 2]", "not an object");
     refused(good, "{\"inputs\": [\"mask\"", "not JSON");
 }

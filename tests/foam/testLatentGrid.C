@@ -489,7 +489,7 @@ TEST_F(LatentGrid, pointsAreCellCentredInCOrder)
     const latentGrid grid(c.mesh(), gridDict("resolution (2 3 4);"));
 
     EXPECT_EQ(grid.nDims(), 3);
-    EXPECT_EQ(grid.shape(), labelList({2, 3, 4}));
+    EXPECT_EQ(grid.keptResolution(), labelList({2, 3, 4}));
     ASSERT_EQ(grid.nPoints(), 24);
 
     // index = (ix*ny + iy)*nz + iz, point = min + (i + 0.5)*(max - min)/n
@@ -682,7 +682,7 @@ TEST_F(LatentGrid, detects2D)
     const latentGrid grid(c.mesh(), gridDict("resolution (5 7 1);"));
 
     EXPECT_EQ(grid.nDims(), 2);
-    EXPECT_EQ(grid.shape(), labelList({5, 7}));
+    EXPECT_EQ(grid.keptResolution(), labelList({5, 7}));
     EXPECT_EQ(grid.directions(), labelList({0, 1}));
     ASSERT_EQ(grid.nPoints(), 35);
     for (const point& p : grid.points())

@@ -7,8 +7,8 @@
 #     stays clean), with the applications and function objects of the build
 #     tree, then its Allclean; checks that the report was written, runs the
 #     tutorial's own checks (tests/foam/tutorialChecks/<tutorial>.sh, if
-#     any) on its results, and checks that Allclean returns the copy to its
-#     committed state.
+#     any, given the file holding the output of Allrun) on its results, and
+#     checks that Allclean returns the copy to its committed state.
 #
 # Usage
 #     testTutorial.sh <build directory> <tutorial>
@@ -82,7 +82,7 @@ python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$report" \
 checks="$projectDir/tests/foam/tutorialChecks/$tutorial.sh"
 if [ -f "$checks" ]
 then
-    (cd "$caseDir" && bash "$checks") || fail "checks of $checks"
+    (cd "$caseDir" && bash "$checks" "$work/Allrun.out") || fail "checks of $checks"
 fi
 
 "$caseDir/Allclean" || fail "Allclean exit status $?"

@@ -71,16 +71,14 @@ int main(int argc, char** argv)
         Surrogate s(FNOOptions(1, 1, {4}).hiddenChannels(2).nLayers(1));
         s.inputNames = {"a"};
         s.outputNames = {"u"};
-        s.inputShape = {1, 8};
-        s.outputShape = {1, 8};
+        s.resolution = {8};
         modelSeed(models, "fno1d", s);
     }
     {
         Surrogate s(FNOOptions(2, 1, {2, 2}).hiddenChannels(2).nLayers(1));
         s.inputNames = {"mask", "a"};
         s.outputNames = {"u"};
-        s.inputShape = {2, 4, 4};
-        s.outputShape = {1, 4, 4};
+        s.resolution = {4, 4};
         s.maskChannel = 0;
         s.application = R"({"latentGrid": {"resolution": [4, 4, 1]}})";
         s.summaryJson = R"({"epochs": 1})";

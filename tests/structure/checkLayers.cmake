@@ -11,7 +11,7 @@
 # Folders of one layer are separated by ':'.
 set(coreLayers options runtime io:geometry precision layers data models training inference:jobs)
 set(foamLayers
-    strictKeywords:collectiveExit:floatingPointTraps
+    strictKeywords:collectiveExit:floatingPointTraps:volFieldClasses
     latentGrid:caseParameter:optionsReader
     latentGridSampler:latentGridInterpolator:surrogateSetup
     surrogateChannels

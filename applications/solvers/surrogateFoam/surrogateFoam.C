@@ -53,7 +53,7 @@ Description
     with the same error of the solver result sampled onto the latent grid
     and interpolated back ("latent grid alone"; outside the grid's box the
     case's values, as predicted): what the grid's resolution and box cost,
-    the floor a model on this grid can at best reach. A prediction error
+    the least error a model on this grid can reach. A prediction error
     close to it asks for a finer or larger latentGrid, not for more
     training.
 

@@ -167,7 +167,7 @@ void Foam::loadTrainingData
     const int64_t spatialDims =
         job.arrays.empty()
       ? job.data.spatialDims()
-      : int64_t(job.arrays.train.grid.size());
+      : int64_t(job.arrays.train.resolution.size());
 
     // Without modes: the default number in every dimension of the data
     const dictionary fnoDict(dict.subOrEmptyDict("fno"));

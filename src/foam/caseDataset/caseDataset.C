@@ -636,7 +636,7 @@ void Foam::caseDataset::sampleCase
     meta.add("inputChannels", channels.inputChannelNames(inputTime));
     meta.add("outputChannels", channels.outputChannelNames());
     meta.add("outputTypes", channels.spec().subDict("outputTypes"));
-    meta.add("grid", labelList(channels.grid().shape()));
+    meta.add("grid", labelList(channels.grid().keptResolution()));
     meta.add("bounds", channels.grid().bounds());
 
     channels.appendInputs(inputTime, inputs);
@@ -703,12 +703,12 @@ void Foam::caseDataset::mergeCase
             << exit(FatalIOError);
     }
 
-    const std::vector<int64_t> shape(grid.begin(), grid.end());
+    const std::vector<int64_t> resolution(grid.begin(), grid.end());
     if (samples.samples == 0)
     {
-        samples.grid = shape;
+        samples.resolution = resolution;
     }
-    else if (samples.grid != shape)
+    else if (samples.resolution != resolution)
     {
         FatalIOErrorInFunction(dict_)
             << "Case " << caseDir << " gives a grid of " << grid
@@ -821,7 +821,7 @@ nop::ArrayDatasets Foam::caseDataset::sample()
         {
             appendCase(dir, data.tests[0]);
         }
-        if (data.tests[0].grid != data.train.grid)
+        if (data.tests[0].resolution != data.train.resolution)
         {
             FatalIOErrorInFunction(dict_)
                 << "testCases: their grid differs from the training cases'"

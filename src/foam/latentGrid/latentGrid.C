@@ -151,7 +151,7 @@ Foam::latentGrid::latentGrid(const polyMesh& mesh, const dictionary& dict)
 
 // * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
 
-Foam::labelList Foam::latentGrid::shape() const
+Foam::labelList Foam::latentGrid::keptResolution() const
 {
     labelList result(directions_.size());
     forAll(directions_, i)

@@ -27,7 +27,7 @@ class latentGridStencil
         const labelList& directions_;
 
         //- Points per kept direction
-        const labelList shape_;
+        const labelList resolution_;
 
         //- Lower corner of the grid box
         const point lo_;
@@ -96,7 +96,7 @@ public:
         )
         :
             directions_(grid.directions()),
-            shape_(grid.shape()),
+            resolution_(grid.keptResolution()),
             lo_(grid.bounds().min()),
             h_(directions_.size()),
             inside_(mask.size(), false),
@@ -120,7 +120,7 @@ public:
             forAll(directions_, k)
             {
                 const direction d = directions_[k];
-                h_[k] = (grid.bounds().max()[d] - lo_[d])/shape_[k];
+                h_[k] = (grid.bounds().max()[d] - lo_[d])/resolution_[k];
             }
 
             DynamicList<label> insideIndices(mask.size());
@@ -168,7 +168,7 @@ public:
             scalarList t(nDims);
             for (label k = 0; k < nDims; ++k)
             {
-                const label n = shape_[k];
+                const label n = resolution_[k];
                 scalar s = (p[directions_[k]] - lo_[directions_[k]])/h_[k];
                 s = min(max(s - 0.5, -0.5), n - 0.5);
                 i0[k] = min(max(label(std::floor(s)), label(0)), n - 2);
@@ -184,7 +184,7 @@ public:
                 label index = 0;
                 for (label k = 0; k < nDims; ++k)
                 {
-                    index = index*shape_[k] + i0[k] + cornerBits_[corner][k];
+                    index = index*resolution_[k] + i0[k] + cornerBits_[corner][k];
                 }
                 corners[corner] = index;
                 allInside = allInside && inside_[index];

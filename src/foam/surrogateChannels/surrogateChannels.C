@@ -95,19 +95,16 @@ Foam::word Foam::surrogateChannels::fieldClass
     if
     (
         io.typeHeaderOk<volScalarField>(false)
-     && (
-            io.headerClassName() == volScalarField::typeName
-         || io.headerClassName() == volVectorField::typeName
-        )
+     && volFieldClasses().found(io.headerClassName())
     )
     {
         return io.headerClassName();
     }
 
     FatalErrorInFunction
-        << "Case " << mesh_.time().path() << ": no volScalarField or"
-        << " volVectorField '" << name << "' in time " << timeName
-        << exit(FatalError);
+        << "Case " << mesh_.time().path() << ": no "
+        << volFieldClassesText().c_str() << " '" << name << "' in time "
+        << timeName << exit(FatalError);
     return word::null;
 }
 
@@ -204,10 +201,10 @@ Foam::wordList Foam::surrogateChannels::outputChannelNames() const
 }
 
 
-std::vector<int64_t> Foam::surrogateChannels::gridShape() const
+std::vector<int64_t> Foam::surrogateChannels::resolution() const
 {
-    const labelList shape(grid_.shape());
-    return std::vector<int64_t>(shape.begin(), shape.end());
+    const labelList resolution(grid_.keptResolution());
+    return std::vector<int64_t>(resolution.begin(), resolution.end());
 }
 
 

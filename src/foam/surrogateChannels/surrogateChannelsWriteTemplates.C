@@ -102,15 +102,15 @@ void Foam::surrogateChannels::setField
 
 
 template<class Type>
-Foam::tmp<Foam::Field<Type>> Foam::surrogateChannels::gridRepresentation
+Foam::tmp<Foam::Field<Type>> Foam::surrogateChannels::latentGridAlone
 (
     const GeometricField<Type, fvPatchField, volMesh>& field,
     const Field<Type>& outside
 ) const
 {
-    auto trepresented = tmp<Field<Type>>::New(outside);
-    interpolator().assignCells(sampler_.sample(field)(), trepresented.ref());
-    return trepresented;
+    auto talone = tmp<Field<Type>>::New(outside);
+    interpolator().assignCells(sampler_.sample(field)(), talone.ref());
+    return talone;
 }
 
 

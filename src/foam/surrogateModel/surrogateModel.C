@@ -139,7 +139,7 @@ Foam::surrogateModel::surrogateModel
     label trainedDims = 0;
     if (predictor_)
     {
-        trainedDims = label(predictor_->trainedGrid().size());
+        trainedDims = label(predictor_->trainedResolution().size());
     }
     Pstream::scatter(trainedDims);
     if (mesh.nSolutionD() != trainedDims)
@@ -257,7 +257,7 @@ std::vector<float> Foam::surrogateModel::predict
         try
         {
             const Foam::floatingPointTrapsOff trapsOff;
-            y = predictor_->predict(x, channels_->gridShape(), precision_);
+            y = predictor_->predict(x, channels_->resolution(), precision_);
         }
         catch (const std::exception& e)
         {

@@ -13,6 +13,7 @@
 #include "primitiveEntry.H"
 #include "nop/runtime/Limits.hpp"
 #include "token.H"
+#include "volFieldClasses.H"
 
 #include <cctype>
 #include <cmath>
@@ -425,9 +426,16 @@ public:
             {
                 fail(where, "is not a valid name");
             }
-            if (item.value() != "volScalarField" && item.value() != "volVectorField")
+            if
+            (
+                !item.value().is_string()
+             || !volFieldClasses().found
+                (
+                    word(item.value().get<std::string>(), false)
+                )
+            )
             {
-                fail(where, "is not volScalarField or volVectorField");
+                fail(where, "is not " + volFieldClassesText());
             }
             result.add
             (

@@ -10,7 +10,8 @@
 #         OpenFOAM reads them back (postProcess evaluates mag(U) and
 #         reads p);
 #       - -compare wrote finite relative L2 errors per field (prediction
-#         and latent grid alone);
+#         and latent grid alone), and Allrun's summary shows them for every
+#         test variant, the latent grid alone in the row below it;
 #       - surrogateFoam refuses to overwrite the prediction, naming the file;
 #       - the neuralOperator function object loaded from controlDict in
 #         simpleFoam and initialised the solver's fields, and the first
@@ -23,8 +24,13 @@
 #         model file, a model file that is not one, a case lacking a
 #         parameter entry, a missing modelFile entry, a 3D mesh for the 2D
 #         model; none of them writes a time directory.
+#
+# Usage
+#     pitzDaily.sh <file holding the output of Allrun>
 #------------------------------------------------------------------------------
 set -u
+
+allrunOutput="$1"
 
 fail()
 {
@@ -55,6 +61,23 @@ fields = {r[0] for r in rows}
 assert fields == {"U", "p", "k", "epsilon", "nut"}, fields
 assert all(len(r) == 3 for r in rows), rows   # field, prediction, latent grid alone
 assert all(math.isfinite(float(v)) and float(v) >= 0 for r in rows for v in r[1:]), rows
+PY
+
+python3 - "$allrunOutput" cases/test_* <<'PY' || fail "Allrun's summary does not show the errors of relativeL2.dat"
+import glob, sys
+lines = open(sys.argv[1]).read().splitlines()
+fields = ["U", "p", "k", "epsilon", "nut"]
+for case in sys.argv[2:]:
+    dat = sorted(glob.glob(f"{case}/postProcessing/surrogateFoam/*/relativeL2.dat"))[-1]
+    errors = {r[0]: r[1:] for r in (l.split() for l in open(dat)) if r and r[0] != "#"}
+    variant = case.split("/")[-1]
+    row = next(i for i, l in enumerate(lines) if l.split()[:1] == [variant])
+    prediction, alone = lines[row].split(), lines[row + 1].split()
+    assert lines[row + 1].endswith("  (latent grid alone)"), lines[row + 1]
+    for column, values in ((0, prediction[1:6]), (1, alone[:5])):
+        expected = [f"{float(errors[f][column]):.4f}" for f in fields]
+        assert values == expected, (variant, column, values, expected)
+print("summary table: prediction and latent grid alone rows match relativeL2.dat")
 PY
 
 # -- Existing data is kept -------------------------------------------------------

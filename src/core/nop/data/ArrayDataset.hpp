@@ -20,7 +20,7 @@ struct ArraySamples
     int64_t inChannels = 0;
     int64_t outChannels = 0;
     /// Grid points per spatial dimension (d1..dN).
-    std::vector<int64_t> grid;
+    std::vector<int64_t> resolution;
     std::vector<float> inputs;
     std::vector<float> outputs;
 };

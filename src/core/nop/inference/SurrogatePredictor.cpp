@@ -78,10 +78,9 @@ int64_t SurrogatePredictor::outChannels() const
 }
 
 
-std::vector<int64_t> SurrogatePredictor::trainedGrid() const
+const std::vector<int64_t>& SurrogatePredictor::trainedResolution() const
 {
-    const auto& shape = impl_->surrogate.inputShape;
-    return shape.empty() ? shape : std::vector<int64_t>(shape.begin() + 1, shape.end());
+    return impl_->surrogate.resolution;
 }
 
 
@@ -105,31 +104,31 @@ int64_t SurrogatePredictor::threads() const
 
 std::vector<float> SurrogatePredictor::predict(
     const std::vector<float>& x,
-    const std::vector<int64_t>& grid,
+    const std::vector<int64_t>& resolution,
     const std::string& precision
 ) const
 {
     auto& surrogate = impl_->surrogate;
-    const auto modes = surrogate.model->smallestGrid();
-    if (grid.size() != modes.size())
+    const auto modes = surrogate.model->smallestResolution();
+    if (resolution.size() != modes.size())
     {
         throw std::invalid_argument(
             impl_->modelFile + ": the model is " + std::to_string(modes.size()) + "D, the grid has "
-            + std::to_string(grid.size()) + " dimensions"
+            + std::to_string(resolution.size()) + " dimensions"
         );
     }
     int64_t points = 1;
-    for (size_t d = 0; d < grid.size(); ++d)
+    for (size_t d = 0; d < resolution.size(); ++d)
     {
-        if (grid[d] < modes[d])
+        if (resolution[d] < modes[d])
         {
             throw std::invalid_argument(
-                impl_->modelFile + ": " + std::to_string(grid[d]) + " grid points in dimension "
-                + std::to_string(d + 1) + " are fewer than its " + std::to_string(modes[d])
-                + " modes"
+                impl_->modelFile + ": " + std::to_string(resolution[d])
+                + " grid points in dimension " + std::to_string(d + 1) + " are fewer than its "
+                + std::to_string(modes[d]) + " modes"
             );
         }
-        points *= grid[d];
+        points *= resolution[d];
     }
     if (int64_t(x.size()) != inChannels() * points)
     {
@@ -145,7 +144,7 @@ std::vector<float> SurrogatePredictor::predict(
         {
             torch::NoGradGuard noGrad;
             std::vector<int64_t> shape{1, inChannels()};
-            shape.insert(shape.end(), grid.begin(), grid.end());
+            shape.insert(shape.end(), resolution.begin(), resolution.end());
             const auto input =
                 torch::from_blob(const_cast<float*>(x.data()), shape).to(impl_->device);
 

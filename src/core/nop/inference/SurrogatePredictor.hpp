@@ -42,8 +42,8 @@ public:
     const std::vector<std::string>& outputNames() const;
     int64_t inChannels() const;
     int64_t outChannels() const;
-    /// Grid points per dimension of the training data (d1..dN).
-    std::vector<int64_t> trainedGrid() const;
+    /// Grid points per spatial dimension (d1..dN) of the training data.
+    const std::vector<int64_t>& trainedResolution() const;
     /// Surrogate::application: the set-up the model was trained with.
     const std::string& application() const;
     /// The training report (JSON text).
@@ -51,13 +51,14 @@ public:
     /// LibTorch intra-op threads in use.
     int64_t threads() const;
 
-    /// One sample: x is (inChannels, d1..dN) float32 in C order on `grid`,
-    /// the result (outChannels, d1..dN), in physical units. `precision`:
+    /// One sample: x is (inChannels, d1..dN) float32 in C order on a grid
+    /// of `resolution` (d1..dN), the result (outChannels, d1..dN), in
+    /// physical units. `precision`:
     /// full, mixed or half. Throws std::invalid_argument when x does not
     /// fit, std::runtime_error when the prediction is not finite.
     std::vector<float> predict(
         const std::vector<float>& x,
-        const std::vector<int64_t>& grid,
+        const std::vector<int64_t>& resolution,
         const std::string& precision = "full"
     ) const;
 

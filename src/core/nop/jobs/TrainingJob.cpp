@@ -122,13 +122,13 @@ void checkGridsHoldModes(const FNOOptions& fno, const Dataset& data, const std::
 Dataset datasetFromArrays(const ArraySamples& samples)
 {
     int64_t points = 1;
-    for (const int64_t n : samples.grid)
+    for (const int64_t n : samples.resolution)
     {
         points *= n;
     }
     const auto fail = [&](const std::string& why)
     { return std::invalid_argument("data set '" + samples.name + "': " + why); };
-    if (samples.samples <= 0 || samples.grid.empty() || points <= 0)
+    if (samples.samples <= 0 || samples.resolution.empty() || points <= 0)
     {
         throw fail("no samples or an empty grid");
     }
@@ -140,8 +140,8 @@ Dataset datasetFromArrays(const ArraySamples& samples)
 
     std::vector<int64_t> inShape{samples.samples, samples.inChannels};
     std::vector<int64_t> outShape{samples.samples, samples.outChannels};
-    inShape.insert(inShape.end(), samples.grid.begin(), samples.grid.end());
-    outShape.insert(outShape.end(), samples.grid.begin(), samples.grid.end());
+    inShape.insert(inShape.end(), samples.resolution.begin(), samples.resolution.end());
+    outShape.insert(outShape.end(), samples.resolution.begin(), samples.resolution.end());
 
     Dataset data;
     data.name = samples.name;
@@ -189,13 +189,17 @@ nlohmann::json arraysSummary(const ArrayDatasets& arrays)
     nlohmann::json tests = nlohmann::json::array();
     for (const auto& test : arrays.tests)
     {
-        tests.push_back({{"name", test.name}, {"samples", test.samples}, {"grid", test.grid}});
+        tests.push_back({
+            {"name", test.name},
+            {"samples", test.samples},
+            {"grid", test.resolution},
+        });
     }
     return {
         {"train",
          {{"name", arrays.train.name},
           {"samples", arrays.train.samples},
-          {"grid", arrays.train.grid}}},
+          {"grid", arrays.train.resolution}}},
         {"tests", tests},
         {"inputs", arrays.inputNames},
         {"outputs", arrays.outputNames},
@@ -263,7 +267,7 @@ TensorFileDatasets readData(const TrainingJob& job, const FNOOptions& fno, const
 
 
 /// An untrained surrogate for the data: the FNO with the data's channels,
-/// and the names and shapes of what it maps.
+/// the names of what it maps and the resolution of the data.
 Surrogate makeSurrogate(const TrainingJob& job, const TensorFileDatasets& data)
 {
     FNOOptions fno = job.fno;
@@ -282,8 +286,7 @@ Surrogate makeSurrogate(const TrainingJob& job, const TensorFileDatasets& data)
         surrogate.outputNames = {job.data.output()};
     }
     surrogate.application = job.application;
-    surrogate.inputShape = data.train.x.sizes().slice(1).vec();
-    surrogate.outputShape = data.train.y.sizes().slice(1).vec();
+    surrogate.resolution = data.train.x.sizes().slice(2).vec();
     return surrogate;
 }
 

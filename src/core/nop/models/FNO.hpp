@@ -45,7 +45,7 @@ public:
     ReducedType reducedType() const override { return options.reducedType(); }
     Stabiliser stabiliser() const override { return options.stabiliser(); }
     /// The retained modes: the FFT of a shorter dimension holds fewer.
-    std::vector<int64_t> smallestGrid() const override { return options.modes(); }
+    std::vector<int64_t> smallestResolution() const override { return options.modes(); }
 
     FNOOptions options;
     ChannelMLP lifting{nullptr};

@@ -79,9 +79,20 @@ std::vector<int64_t> integersOf(
 }
 
 
-/// The per-sample shape (channels, d1..dN) under `key`, checked against the
-/// options' channels and spatial dimensions and the grid limits.
-std::vector<int64_t> shapeOf(
+/// The per-sample shape a model file stores for one side: its channels, then
+/// the resolution (d1..dN).
+std::vector<int64_t> sampleShape(int64_t channels, const std::vector<int64_t>& resolution)
+{
+    std::vector<int64_t> shape{channels};
+    shape.insert(shape.end(), resolution.begin(), resolution.end());
+    return shape;
+}
+
+
+/// The resolution (d1..dN) of the per-sample shape (channels, d1..dN) under
+/// `key`, checked against the options' channels and spatial dimensions and
+/// the grid limits.
+std::vector<int64_t> resolutionOf(
     const nlohmann::json& side,
     const std::string& key,
     int64_t channels,
@@ -114,7 +125,7 @@ std::vector<int64_t> shapeOf(
             throw modelFileError(path, os.str());
         }
     }
-    return shape;
+    return {shape.begin() + 1, shape.end()};
 }
 
 
@@ -211,8 +222,12 @@ void saveModelFile(const std::string& path, Surrogate& surrogate)
         {"kind", kind},
         {"formatVersion", modelFileVersion},
         {modelType(kind).optionsKey, options},
-        {"inputs", {{"names", surrogate.inputNames}, {"shape", surrogate.inputShape}}},
-        {"outputs", {{"names", surrogate.outputNames}, {"shape", surrogate.outputShape}}},
+        {"inputs",
+         {{"names", surrogate.inputNames},
+          {"shape", sampleShape(surrogate.model->inChannels(), surrogate.resolution)}}},
+        {"outputs",
+         {{"names", surrogate.outputNames},
+          {"shape", sampleShape(surrogate.model->outChannels(), surrogate.resolution)}}},
         {"maskChannel", surrogate.maskChannel},
         {"setup", setup},
         {"summary", nlohmann::json::parse(surrogate.summaryJson)}};
@@ -345,15 +360,22 @@ Surrogate loadModelFileFromBytes(
 
     Surrogate surrogate(type->make(options));
     const int64_t channels[2] = {surrogate.model->inChannels(), surrogate.model->outChannels()};
-    const int64_t spatialDims = int64_t(surrogate.model->smallestGrid().size());
+    const int64_t spatialDims = int64_t(surrogate.model->smallestResolution().size());
     try
     {
         const auto& inputs = metadata.at("inputs");
         const auto& outputs = metadata.at("outputs");
         surrogate.inputNames = namesOf(inputs, "inputs", channels[0], path);
         surrogate.outputNames = namesOf(outputs, "outputs", channels[1], path);
-        surrogate.inputShape = shapeOf(inputs, "inputs", channels[0], spatialDims, path);
-        surrogate.outputShape = shapeOf(outputs, "outputs", channels[1], spatialDims, path);
+        surrogate.resolution = resolutionOf(inputs, "inputs", channels[0], spatialDims, path);
+        if (resolutionOf(outputs, "outputs", channels[1], spatialDims, path)
+            != surrogate.resolution)
+        {
+            throw fail(
+                "outputs shape " + outputs.at("shape").dump()
+                + " has another resolution than inputs shape " + inputs.at("shape").dump()
+            );
+        }
         surrogate.summaryJson = metadata.at("summary").dump();
         const auto mask = metadata.find("maskChannel");
         if (mask != metadata.end())

@@ -5,7 +5,8 @@
 // Layout: a 32-byte header (magic "NOPMODEL", format version, reserved,
 // payload size, FNV-1a checksum of the payload), then the payload: a
 // TensorArchive (io/TensorArchive.hpp) with
-//   metadata  kind, FNO options, input/output names and shapes, mask
+//   metadata  kind, FNO options, input/output names and per-sample shapes
+//             (channels, then the resolution shared by both sides), mask
 //             channel, the application's set-up (JSON object "setup"),
 //             format version, training summary
 //   tensors   the network's parameters and the normalisers, float32.
@@ -62,7 +63,8 @@ void saveModelFile(const std::string& path, Surrogate& surrogate);
 /// names the file in errors. Throws std::runtime_error naming the file when
 /// decodeModelFile refuses it, or it is of another kind, its options exceed
 /// the limits or imply more parameters than it holds, its shapes, names or
-/// mask channel do not fit its options, or a tensor is missing, misshapen,
+/// mask channel do not fit its options, its inputs and outputs differ in
+/// resolution, or a tensor is missing, misshapen,
 /// not float32, not finite or unused.
 Surrogate loadModelFileFromBytes(
     const std::string& bytes,

@@ -50,7 +50,7 @@ public:
     virtual Stabiliser stabiliser() const = 0;
 
     /// The fewest grid points per spatial dimension an input may have.
-    virtual std::vector<int64_t> smallestGrid() const = 0;
+    virtual std::vector<int64_t> smallestResolution() const = 0;
 };
 
 using NeuralOperator = std::shared_ptr<NeuralOperatorImpl>;

@@ -14,8 +14,8 @@ namespace nop
 {
 
 /// What a model file holds: the model (any registered kind), the normalisers of its inputs and
-/// outputs, the names and per-sample shapes (channels, d1..dN) of the data
-/// it was trained on, and a JSON text with the training summary.
+/// outputs, the names of the channels it maps, the resolution of the data it
+/// was trained on, and a JSON text with the training summary.
 struct Surrogate
 {
     explicit Surrogate(NeuralOperator network) :
@@ -36,8 +36,10 @@ struct Surrogate
     GaussianNormaliser outputNormaliser;
     std::vector<std::string> inputNames;
     std::vector<std::string> outputNames;
-    std::vector<int64_t> inputShape;
-    std::vector<int64_t> outputShape;
+    /// Grid points per spatial dimension (d1..dN) of the training data, the
+    /// same for inputs and outputs (the model file stores each side's
+    /// per-sample shape: its channels, then this).
+    std::vector<int64_t> resolution;
     std::string summaryJson = "{}";
     /// Input channel holding the fluid mask (1 inside, 0 outside), -1 for
     /// none: predict() returns 0 where the mask is 0.
