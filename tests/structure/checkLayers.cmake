@@ -9,7 +9,7 @@
 # holds the included header ("latentGrid.H" -> latentGrid).
 
 # Folders of one layer are separated by ':'.
-set(coreLayers options runtime io:geometry precision layers data models training inference:jobs)
+set(coreLayers options runtime io:geometry surface precision layers data models training inference:jobs)
 set(foamLayers
     strictKeywords:collectiveExit:floatingPointTraps:volFieldClasses
     latentGrid:caseParameter:optionsReader

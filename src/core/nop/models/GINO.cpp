@@ -256,9 +256,9 @@ torch::Tensor GINOImpl::forward(const GeometryBatch& batch)
         batch.pointFeatures
     );
 
-    std::vector<int64_t> gridShape{b};
-    gridShape.insert(gridShape.end(), resolution.begin(), resolution.end());
-    std::vector<torch::Tensor> channels{x.reshape(withLast(gridShape, x.size(1)))};
+    std::vector<int64_t> batchResolution{b};
+    batchResolution.insert(batchResolution.end(), resolution.begin(), resolution.end());
+    std::vector<torch::Tensor> channels{x.reshape(withLast(batchResolution, x.size(1)))};
     if (options.latentChannels() > 0)
     {
         channels.push_back(batch.latentFeatures.to(type).movedim(1, -1));
@@ -266,7 +266,7 @@ torch::Tensor GINOImpl::forward(const GeometryBatch& batch)
     if (options.positionalEmbedding())
     {
         channels.push_back(
-            latent.reshape(withLast(resolution, d)).unsqueeze(0).expand(withLast(gridShape, d))
+            latent.reshape(withLast(resolution, d)).unsqueeze(0).expand(withLast(batchResolution, d))
         );
     }
     auto v = lifting->forward(torch::cat(channels, -1).contiguous());

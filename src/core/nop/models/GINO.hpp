@@ -55,7 +55,7 @@ public:
     ReducedType reducedType() const override { return options.reducedType(); }
     Stabiliser stabiliser() const override { return options.stabiliser(); }
     /// The latent grid's resolution: the data never changes it.
-    std::vector<int64_t> smallestGrid() const override { return options.latentResolution(); }
+    std::vector<int64_t> smallestResolution() const override { return options.latentResolution(); }
 
     /// The latent grid's points, (r1 ... rd, d) flattened to (points, d),
     /// float32, first dimension slowest.
