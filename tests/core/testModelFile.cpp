@@ -216,8 +216,12 @@ TEST_F(ModelFileTest, FutureVersion)
 
 TEST_F(ModelFileTest, WrongKind)
 {
-    const auto e = loadError(withMetadata([](nlohmann::json& m) { m["kind"] = "GINO"; }));
-    EXPECT_NE(e.find("unknown model kind 'GINO' (this build has: "), std::string::npos) << e;
+    const auto e = loadError(withMetadata([](nlohmann::json& m) { m["kind"] = "UNet"; }));
+    EXPECT_NE(e.find("unknown model kind 'UNet' (this build has: "), std::string::npos) << e;
+
+    // A kind this build has, but the file holds another model's options
+    const auto gino = loadError(withMetadata([](nlohmann::json& m) { m["kind"] = "GINO"; }));
+    EXPECT_NE(gino.find("gino options lack"), std::string::npos) << gino;
 }
 
 
@@ -568,7 +572,7 @@ public:
 
 TEST_F(ModelFileTest, AModelKindRegisteredElsewhereRoundTrips)
 {
-    EXPECT_EQ(modelKinds(), (std::vector<std::string>{"ChannelMap", "FNO"}));
+    EXPECT_EQ(modelKinds(), (std::vector<std::string>{"ChannelMap", "FNO", "GINO"}));
 
     torch::manual_seed(4);
     Surrogate s(std::make_shared<ChannelMapImpl>(2, 3));

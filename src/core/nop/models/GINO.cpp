@@ -265,9 +265,9 @@ torch::Tensor GINOImpl::forward(const GeometryBatch& batch)
     }
     if (options.positionalEmbedding())
     {
-        channels.push_back(
-            latent.reshape(withLast(resolution, d)).unsqueeze(0).expand(withLast(batchResolution, d))
-        );
+        channels.push_back(latent.reshape(withLast(resolution, d))
+                               .unsqueeze(0)
+                               .expand(withLast(batchResolution, d)));
     }
     auto v = lifting->forward(torch::cat(channels, -1).contiguous());
     v = padDomain(v, options.domainPadding());
