@@ -1,16 +1,19 @@
 // GINO on geometries of differing sizes: output shapes, a batch equal to its
 // samples one by one, gradients against central differences in float64,
-// reduced precision near full, refused option combinations, and the model
-// registry's factory and parameter bound.
+// reduced precision near full, refused option combinations, the model
+// registry's factory and parameter bound, and the model-file round trip.
 
 #include "TestSupport.hpp"
 
 #include "nop/geometry/NeighbourSearch.hpp"
 #include "nop/models/GINO.hpp"
+#include "nop/models/ModelFile.hpp"
 #include "nop/models/ModelRegistry.hpp"
 #include "nop/options/OptionsJson.hpp"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 using namespace nop;
 
@@ -223,4 +226,47 @@ TEST(GINO, RegisteredWithItsOptionsAndParameterBound)
     const double bound = type.parameterLowerBound(json);
     EXPECT_LE(bound, double(count));
     EXPECT_GT(bound, 0.8 * double(count)) << "the bound leaves out more than biases and gates";
+}
+
+
+// A GINO in a model file: saved and loaded through the model registry, it
+// predicts what it predicted; a crafted file whose options promise more
+// parameters than it holds is refused
+TEST(GINO, ModelFileRoundTrip)
+{
+    torch::manual_seed(6);
+    Surrogate s(std::make_shared<GINOImpl>(smallOptions()));
+    s.inputNames = {"signedDistance"};
+    s.outputNames = {"p", "q"};
+    s.resolution = smallOptions().latentResolution();
+    test::TemporaryDirectory dir;
+    const std::string file = dir.file("gino.nop");
+    saveModelFile(file, s);
+
+    const auto metadata = nlohmann::json::parse(readModelFileContents(file).metadata);
+    EXPECT_EQ(metadata.at("kind"), "GINO");
+    EXPECT_EQ(metadata.at("gino").at("inRadius"), 0.25);
+
+    Surrogate loaded = loadModelFile(file);
+    ASSERT_EQ(loaded.model->kind(), "GINO");
+    auto& gino = dynamic_cast<GINOImpl&>(*loaded.model);
+    const auto a = makeSample("a", 200, 30, gino);
+    const auto batch = packGeometries({&a}, gino.latentPoints().size(0));
+    EXPECT_TRUE(torch::equal(loaded.model->forward(batch), s.model->forward(batch)));
+
+    auto contents = readModelFileContents(file);
+    auto edited = nlohmann::json::parse(contents.metadata);
+    edited["gino"]["hiddenChannels"] = 512;
+    contents.metadata = edited.dump();
+    const std::string crafted = dir.file("crafted.nop");
+    std::ofstream(crafted, std::ios::binary) << encodeModelFile(contents);
+    try
+    {
+        loadModelFile(crafted);
+        ADD_FAILURE() << "a crafted GINO file loaded";
+    }
+    catch (const std::exception& e)
+    {
+        EXPECT_NE(std::string(e.what()).find("parameters"), std::string::npos) << e.what();
+    }
 }
