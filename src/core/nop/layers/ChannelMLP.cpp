@@ -2,6 +2,8 @@
 
 #include "nop/precision/ReducedPrecision.hpp"
 
+#include <cmath>
+
 namespace nop
 {
 
@@ -49,6 +51,12 @@ torch::Tensor ChannelMLPImpl::forward(torch::Tensor x)
         }
     }
     return x;
+}
+
+
+int64_t scaledWidth(double ratio, int64_t channels)
+{
+    return std::max<int64_t>(1, std::llround(ratio * double(channels)));
 }
 
 } // namespace nop

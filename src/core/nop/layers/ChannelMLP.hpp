@@ -44,4 +44,8 @@ public:
 
 TORCH_MODULE(ChannelMLP);
 
+/// A width given as `ratio` times `channels`, rounded, at least 1: the hidden
+/// widths of lifting, projection and channel MLPs.
+int64_t scaledWidth(double ratio, int64_t channels);
+
 } // namespace nop

@@ -16,8 +16,7 @@ void FNOBlocksImpl::reset()
 {
     TORCH_CHECK(options.nLayers() >= 1, "FNOBlocks: nLayers must be >= 1");
     const int64_t width = options.channels();
-    const int64_t mlpWidth =
-        std::max<int64_t>(1, std::llround(options.channelMLPExpansion() * double(width)));
+    const int64_t mlpWidth = scaledWidth(options.channelMLPExpansion(), width);
 
     convs = register_module("convs", torch::nn::ModuleList());
     fnoSkips = register_module("fnoSkips", torch::nn::ModuleList());
@@ -65,6 +64,21 @@ torch::Tensor FNOBlocksImpl::forward(torch::Tensor x)
         }
     }
     return x;
+}
+
+
+double parameterLowerBound(const FNOBlocksOptions& o)
+{
+    const double width = double(o.channels());
+    double kept = 2; // real and imaginary parts
+    for (size_t d = 0; d < o.modes().size(); ++d)
+    {
+        const double m = double(o.modes()[d]);
+        kept *= d + 1 == o.modes().size() ? std::floor(m / 2) + 1 : m;
+    }
+    const double mlp = double(scaledWidth(o.channelMLPExpansion(), o.channels()));
+    const double perBlock = width * width * kept + width * width + 2 * width * mlp;
+    return double(o.nLayers()) * perBlock;
 }
 
 } // namespace nop

@@ -48,4 +48,8 @@ public:
 
 TORCH_MODULE(FNOBlocks);
 
+/// A lower bound on the parameters of blocks of `o`: spectral weights, skips
+/// and channel-MLP matrices (biases and gates left out).
+double parameterLowerBound(const FNOBlocksOptions& o);
+
 } // namespace nop

@@ -14,11 +14,6 @@ namespace nop
 namespace
 {
 
-int64_t scaled(double ratio, int64_t width)
-{
-    return std::max<int64_t>(1, std::llround(ratio * double(width)));
-}
-
 // Model files name FNOs "FNO" and keep their options under "fno"
 [[maybe_unused]] const bool registered = registerModelType(
     "FNO",
@@ -34,22 +29,15 @@ int64_t scaled(double ratio, int64_t width)
 
 double fnoParameterLowerBound(const FNOOptions& o)
 {
-    const auto scaled = [](double ratio, double width)
-    { return std::max(1.0, std::round(ratio * width)); };
     const double width = double(o.hiddenChannels());
     const double liftedIn =
         double(o.inChannels() + (o.positionalEmbedding() ? o.spatialDims() : 0));
-    const double lift = scaled(o.liftingRatio(), width);
-    const double project = scaled(o.projectionRatio(), width);
-    const double mlp = scaled(o.channelMLPExpansion(), width);
-    double kept = 2; // real and imaginary parts
-    for (size_t d = 0; d < o.modes().size(); ++d)
-    {
-        const double m = double(o.modes()[d]);
-        kept *= d + 1 == o.modes().size() ? std::floor(m / 2) + 1 : m;
-    }
-    const double perBlock = width * width * kept + width * width + 2 * width * mlp;
-    return liftedIn * lift + lift * width + double(o.nLayers()) * perBlock + width * project
+    const double lift = double(scaledWidth(o.liftingRatio(), o.hiddenChannels()));
+    const double project = double(scaledWidth(o.projectionRatio(), o.hiddenChannels()));
+    const double blocks =
+        parameterLowerBound(FNOBlocksOptions(o.hiddenChannels(), o.modes(), o.nLayers())
+                                .channelMLPExpansion(o.channelMLPExpansion()));
+    return liftedIn * lift + lift * width + blocks + width * project
            + project * double(o.outChannels());
 }
 
@@ -77,7 +65,7 @@ void FNOImpl::reset()
 
     lifting = register_module(
         "lifting",
-        ChannelMLP(ChannelMLPOptions(liftedIn, width, scaled(options.liftingRatio(), width)))
+        ChannelMLP(ChannelMLPOptions(liftedIn, width, scaledWidth(options.liftingRatio(), width)))
     );
     blocks = register_module(
         "blocks", FNOBlocks(FNOBlocksOptions(width, options.modes(), options.nLayers())
@@ -89,7 +77,7 @@ void FNOImpl::reset()
     projection = register_module(
         "projection",
         ChannelMLP(ChannelMLPOptions(
-                       width, options.outChannels(), scaled(options.projectionRatio(), width)
+                       width, options.outChannels(), scaledWidth(options.projectionRatio(), width)
         )
                        .fullPrecisionOutput(true))
     );

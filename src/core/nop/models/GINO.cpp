@@ -14,12 +14,6 @@ namespace nop
 namespace
 {
 
-int64_t scaled(double ratio, int64_t width)
-{
-    return std::max<int64_t>(1, std::llround(ratio * double(width)));
-}
-
-
 /// Channels of the geometry GNO's output: the kernel multiplies the point
 /// features when there are some, so it has as many.
 int64_t geometryOutChannels(const GINOOptions& o)
@@ -103,8 +97,6 @@ double embeddedCoordinates(const GINOOptions& o)
 
 double ginoParameterLowerBound(const GINOOptions& o)
 {
-    const auto scaledWidth = [](double ratio, double width)
-    { return std::max(1.0, std::round(ratio * width)); };
     const double width = double(o.hiddenChannels());
     const double coords = embeddedCoordinates(o);
     const double geometry = double(geometryOutChannels(o));
@@ -114,19 +106,14 @@ double ginoParameterLowerBound(const GINOOptions& o)
         2 * coords + (o.outTransform() == GNOTransform::nonlinear ? width : 0);
     const double liftedIn = geometry + double(o.latentChannels())
                             + (o.positionalEmbedding() ? double(o.coordDim()) : 0);
-    const double lift = scaledWidth(o.liftingRatio(), width);
-    const double project = scaledWidth(o.projectionRatio(), width);
-    const double mlp = scaledWidth(o.channelMLPExpansion(), width);
-    double kept = 2;
-    for (size_t d = 0; d < o.modes().size(); ++d)
-    {
-        const double m = double(o.modes()[d]);
-        kept *= d + 1 == o.modes().size() ? std::floor(m / 2) + 1 : m;
-    }
-    const double perBlock = width * width * kept + width * width + 2 * width * mlp;
+    const double lift = double(scaledWidth(o.liftingRatio(), o.hiddenChannels()));
+    const double project = double(scaledWidth(o.projectionRatio(), o.hiddenChannels()));
+    const double blocks =
+        parameterLowerBound(FNOBlocksOptions(o.hiddenChannels(), o.modes(), o.nLayers())
+                                .channelMLPExpansion(o.channelMLPExpansion()));
     return kernelWeights(inKernelIn, o.inKernel(), geometry) + liftedIn * lift + lift * width
-           + double(o.nLayers()) * perBlock + kernelWeights(outKernelIn, o.outKernel(), width)
-           + width * project + project * double(o.outChannels());
+           + blocks + kernelWeights(outKernelIn, o.outKernel(), width) + width * project
+           + project * double(o.outChannels());
 }
 
 
@@ -164,7 +151,7 @@ void GINOImpl::reset()
         geometry + options.latentChannels() + (options.positionalEmbedding() ? d : 0);
     lifting = register_module(
         "lifting",
-        ChannelMLP(ChannelMLPOptions(liftedIn, width, scaled(options.liftingRatio(), width)))
+        ChannelMLP(ChannelMLPOptions(liftedIn, width, scaledWidth(options.liftingRatio(), width)))
     );
     blocks = register_module(
         "blocks", FNOBlocks(FNOBlocksOptions(width, options.modes(), options.nLayers())
@@ -186,7 +173,7 @@ void GINOImpl::reset()
     projection = register_module(
         "projection",
         ChannelMLP(ChannelMLPOptions(
-                       width, options.outChannels(), scaled(options.projectionRatio(), width)
+                       width, options.outChannels(), scaledWidth(options.projectionRatio(), width)
         )
                        .fullPrecisionOutput(true))
     );
