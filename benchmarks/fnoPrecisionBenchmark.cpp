@@ -13,6 +13,8 @@
 //         [-batch 16] [-steps 10] [-warmup 2] [-repeats 3] [-threads 0]
 //         [-device cpu] [-precisions full,mixed,half] [-reducedType auto]
 
+#include "PrecisionTable.hpp"
+
 #include "nop/models/FNO.hpp"
 #include "nop/precision/ReducedPrecision.hpp"
 #include "nop/runtime/Device.hpp"
@@ -156,12 +158,7 @@ int main(int argc, char* argv[])
             tracking.emplace();
         }
 
-        std::vector<Precision> modes;
-        std::stringstream list(s.precisions);
-        for (std::string word; std::getline(list, word, ',');)
-        {
-            modes.push_back(fromString<Precision>(word));
-        }
+        const std::vector<Precision> modes = benchmark::precisionList(s.precisions);
 
         std::printf(
             "FNO training steps, 2D %lldx%lld, width %lld, %lld modes, %lld layers, batch %lld,"
@@ -174,33 +171,16 @@ int main(int argc, char* argv[])
 
         // Modes alternate within each repeat, so drift of the machine hits
         // all of them alike; the best repeat of each is reported.
-        std::map<Precision, Measurement> best;
+        std::map<Precision, benchmark::PrecisionResult> best;
         for (int64_t r = 0; r < s.repeats; ++r)
         {
             for (Precision p : modes)
             {
                 const auto m = measure(s, p, device);
-                auto& b = best[p];
-                b.samplesPerSecond = std::max(b.samplesPerSecond, m.samplesPerSecond);
-                b.peakBytes = std::max(b.peakBytes, m.peakBytes);
-                b.loss = m.loss;
+                benchmark::keepBest(best[p], m.samplesPerSecond, m.peakBytes);
             }
         }
-
-        const auto& full = best.count(Precision::full) ? best[Precision::full] : best[modes[0]];
-        std::printf(
-            "\n%-8s %12s %14s %12s %12s\n", "mode", "samples/s", "peak memory", "speed/full",
-            "memory/full"
-        );
-        for (Precision p : modes)
-        {
-            const auto& m = best[p];
-            std::printf(
-                "%-8s %12.1f %14s %11.2fx %12.2f\n", toString(p).c_str(), m.samplesPerSecond,
-                formatBytes(m.peakBytes).c_str(), m.samplesPerSecond / full.samplesPerSecond,
-                double(m.peakBytes) / double(full.peakBytes)
-            );
-        }
+        benchmark::printPrecisionTable(modes, best, 1);
         return 0;
     }
     catch (const std::exception& e)

@@ -19,6 +19,8 @@
 //
 //     neuraloperator's ShapeNet-car set-up: -resolution 32 -modes 16
 
+#include "PrecisionTable.hpp"
+
 #include "nop/geometry/NeighbourSearch.hpp"
 #include "nop/models/GINO.hpp"
 #include "nop/runtime/Device.hpp"
@@ -195,52 +197,31 @@ int main(int argc, char* argv[])
         const int64_t threads = setThreads(s.threads);
         PeakMemory::Tracking tracking;
 
-        std::vector<Precision> modes;
-        std::stringstream list(s.precisions);
-        for (std::string word; std::getline(list, word, ',');)
-        {
-            modes.push_back(fromString<Precision>(word));
-        }
+        const std::vector<Precision> modes = benchmark::precisionList(s.precisions);
 
         // Modes alternate within each repeat, so drift of the machine hits
         // all of them alike; the best repeat of each is reported.
-        std::map<Precision, Measurement> best;
+        std::map<Precision, benchmark::PrecisionResult> best;
+        Measurement last;
         for (int64_t r = 0; r < s.repeats; ++r)
         {
             for (Precision p : modes)
             {
-                const auto m = measure(s, p);
-                auto& b = best[p];
-                b.samplesPerSecond = std::max(b.samplesPerSecond, m.samplesPerSecond);
-                b.peakBytes = std::max(b.peakBytes, m.peakBytes);
-                b.pairsIn = m.pairsIn;
-                b.pairsOut = m.pairsOut;
+                last = measure(s, p);
+                benchmark::keepBest(best[p], last.samplesPerSecond, last.peakBytes);
             }
         }
 
-        const auto& full = best.count(Precision::full) ? best[Precision::full] : best[modes[0]];
         std::printf(
             "GINO training steps, %lld surface points, latent %lld^3, %lld modes, width %lld,"
             " %lld layers, radius %g (%lld + %lld neighbour pairs), %lld frequencies, chunk %lld,"
             " batch %lld, %lld steps x %lld repeats (best), cpu, %lld thread(s)\n",
             (long long)s.points, (long long)s.resolution, (long long)s.modes, (long long)s.width,
-            (long long)s.layers, s.radius, (long long)full.pairsIn, (long long)full.pairsOut,
+            (long long)s.layers, s.radius, (long long)last.pairsIn, (long long)last.pairsOut,
             (long long)s.frequencies, (long long)s.chunk, (long long)s.batch, (long long)s.steps,
             (long long)s.repeats, (long long)threads
         );
-        std::printf(
-            "\n%-8s %12s %14s %12s %12s\n", "mode", "samples/s", "peak memory", "speed/full",
-            "memory/full"
-        );
-        for (Precision p : modes)
-        {
-            const auto& m = best[p];
-            std::printf(
-                "%-8s %12.2f %14s %11.2fx %12.2f\n", toString(p).c_str(), m.samplesPerSecond,
-                formatBytes(m.peakBytes).c_str(), m.samplesPerSecond / full.samplesPerSecond,
-                double(m.peakBytes) / double(full.peakBytes)
-            );
-        }
+        benchmark::printPrecisionTable(modes, best, 2);
         return 0;
     }
     catch (const std::exception& e)
