@@ -14,8 +14,10 @@ Description
 
 \*---------------------------------------------------------------------------*/
 
+#include "nop/data/SurfaceDatasetOptions.hpp"
 #include "nop/data/TensorFileDatasetOptions.hpp"
 #include "nop/models/FNOOptions.hpp"
+#include "nop/models/GINOOptions.hpp"
 #include "nop/training/TrainerOptions.hpp"
 
 #include "optionsReader.H"
@@ -180,6 +182,13 @@ TEST(UsageTables, TrainNeuralOperatorDocumentsWhatItReads)
     (
         tables,
         Foam::usageTable(nop::TensorFileDatasetOptions(), {"trainFile", "testFiles"}),
+        {"type"}
+    );
+    expectDocumented(tables, Foam::usageTable(nop::GINOOptions()), {});
+    expectDocumented
+    (
+        tables,
+        Foam::usageTable(nop::SurfaceDatasetOptions(), {"trainFiles", "testFiles"}),
         {"type"}
     );
 }

@@ -36,7 +36,22 @@ const char* const modelExtension = "nop";
 using modelOptionsReader = void (*)(optionsReader&, nop::TrainingJob&);
 const std::map<word, modelOptionsReader> modelOptionsReaders
 {
-    {"fno", [](optionsReader& reader, nop::TrainingJob& job) { reader.read(job.fno); }},
+    {
+        "fno",
+        [](optionsReader& reader, nop::TrainingJob& job)
+        {
+            job.model = "FNO";
+            reader.read(job.fno);
+        }
+    },
+    {
+        "gino",
+        [](optionsReader& reader, nop::TrainingJob& job)
+        {
+            job.model = "GINO";
+            reader.read(job.gino);
+        }
+    },
 };
 
 
@@ -148,6 +163,16 @@ nop::TrainingJob Foam::readTrainingJob
     training.read(job.training);
     training.checkUnknown();
 
+    // Grids for FNO, surfaces for GINO: refused before any data is read
+    const word dataType(dict.subDict("data").get<word>("type"));
+    if ((model == "gino") != (dataType == "surfaces"))
+    {
+        top.error("model")
+            << "model " << model << " does not train on data of type " << dataType
+            << " (model gino takes data of type surfaces, model fno the others)"
+            << nl << exit(FatalIOError);
+    }
+
     // Constructed now (the dictionary checked), loaded by the application
     data = trainingData::New(dict.subDict("data"), caseDir);
 
@@ -163,6 +188,11 @@ void Foam::loadTrainingData
 )
 {
     data.load(job);
+    if (job.model != "FNO")
+    {
+        // A GINO's latent grid is its own, not the data's
+        return;
+    }
 
     const int64_t spatialDims =
         job.arrays.empty()

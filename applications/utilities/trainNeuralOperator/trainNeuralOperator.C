@@ -12,10 +12,14 @@ Group
     grpNeuralOperatorUtilities
 
 Description
-    Trains a neural-operator surrogate (a Fourier neural operator, FNO) with
-    full, mixed or half precision or a precision schedule (Tu et al., ICLR
-    2024), evaluates it on the test sets, and writes one self-describing
-    model file plus a JSON report beside it (same name, extension .json).
+    Trains a neural-operator surrogate with full, mixed or half precision or
+    a precision schedule (Tu et al., ICLR 2024), evaluates it on the test
+    sets, and writes one self-describing model file plus a JSON report
+    beside it (same name, extension .json): a Fourier neural operator (model
+    fno) on OpenFOAM cases or tensor files, or a geometry-informed neural
+    operator (model gino) on body surfaces with arrays on them (car bodies
+    as VTK, STL, PLY or ShapeNet files; no CFD mesh), which predictSurface
+    then applies to a new surface.
 
     Settings are read from system/neuralOperatorDict of the case. Paths are
     relative to the case directory unless absolute; environment variables,
@@ -71,10 +75,11 @@ Usage
     Top level:
     \table
         Property   | Description                           | Type | Required | Default
-        model      | Model type: fno                       | word | yes |
+        model      | Model type: fno (data cases or tensorFile) or gino (data surfaces) | word | yes |
         modelFile  | Model file written (report: .json)    | fileName | no | constant/neuralOperator/model.nop
         data       | Data sub-dictionary                   | dict | yes |
         fno        | FNO sub-dictionary (model fno)        | dict | no  | all defaults
+        gino       | GINO sub-dictionary (model gino)      | dict | no  | all defaults
         training   | Training sub-dictionary               | dict | no  | all defaults
     \endtable
 
@@ -143,6 +148,72 @@ Usage
         nTest       | Samples used from each test file (-1: all) | label | no | -1
     \endtable
 
+    data from body surfaces (type surfaces, model gino): each entry of
+    trainFiles and testFiles is a surface file (.vtp, legacy .vtk, .stl,
+    .ply), a ShapeNet car mesh \<id\>_tri_mesh.ply with its pressure
+    \<id\>_press.npy beside it (array press, neuraloperator's vertex
+    selection), a directory of such cars, neuraloperator's mini_car.pt (its
+    cars are point clouds: signedDistance no), or a glob pattern of these;
+    paths as trainFile's. Example (AhmedML, tutorials/ahmedSurfaces):
+    \verbatim
+    data
+    {
+        type        surfaces;
+        trainFiles  ("$NOP_SHARED_DATA/ahmedml/boundary_[123]_mapped.vtp");
+        testFiles   ("$NOP_SHARED_DATA/ahmedml/boundary_4_mapped.vtp");
+        fields      (pMean);
+    }
+    \endverbatim
+    \table
+        Property | Description | Type | Required | Default
+        trainFiles | Training surfaces: .vtp .vtk .stl .ply files, ShapeNet meshes <id>_tri_mesh.ply (pressure 'press' from <id>_press.npy beside them) or neuraloperator's mini_car.pt (all its cars) | fileNameList | yes | -
+        testFiles | Held-out surfaces (same kinds), evaluated one by one as test set 'test' | fileNameList | no | ()
+        fields | Surface arrays to predict (a vector array gives one channel per component) | wordList | yes | -
+        location | Where the fields live and are predicted: points or cells (triangle centres) | word | no | points
+        signedDistance | Signed distance to the surface on the latent grid as a latent feature (needs triangles) | bool | no | true
+        boxMargin | Margin of the unit box around all training surfaces, as a fraction of their largest extent | scalar | no | 0.1
+        nTrain | Surfaces used from trainFiles (-1: all) | label | no | -1
+    \endtable
+    The coordinates are mapped into the unit cube [0, 1]^3 (one scale for
+    all axes) around all training surfaces with boxMargin on every side;
+    the model file records this box, so that predictSurface maps a new
+    surface the same way. A surface partly outside it, or a radius too
+    small for the latent grid, ends in an error naming outRadius and the
+    radius that would reach every query point.
+
+    gino (channels come from the data: the signed distance, the fields'
+    components; radii in unit-box lengths; latentResolution r and
+    outRadius must satisfy outRadius >= sqrt(3)/2/(r - 1) so that every
+    point of the box has a latent-grid point within reach):
+    \table
+        Property | Description | Type | Required | Default
+        latentResolution | Points per dimension of the latent grid over the unit box | labelList | no | (16 16 16)
+        modes | Fourier modes kept per dimension of the latent grid | labelList | no | (8 8 8)
+        hiddenChannels | Width of the Fourier blocks | label | no | 64
+        nLayers | Number of Fourier blocks | label | no | 4
+        liftingRatio | Lifting MLP width / hiddenChannels | scalar | no | 2
+        projectionRatio | Projection MLP width / hiddenChannels | scalar | no | 4
+        channelMLPExpansion | Channel MLP width / hiddenChannels | scalar | no | 0.5
+        positionalEmbedding | Append latent-grid coordinates as channels | bool | no | true
+        inRadius | Radius of the geometry -> latent grid GNO, in the unit box | scalar | no | 0.06
+        outRadius | Radius of the latent grid -> query points GNO, in the unit box | scalar | no | 0.06
+        geometryChannels | Channels of the geometry GNO's output on the latent grid | label | no | 16
+        inKernel | Hidden widths of the geometry GNO's kernel MLP | labelList | no | (80 80 80)
+        outKernel | Hidden widths of the query GNO's kernel MLP | labelList | no | (512 256)
+        inTransform | Geometry GNO kernel: linear or nonlinear (needs point features) | word | no | linear
+        outTransform | Query GNO kernel: linear or nonlinear | word | no | linear
+        embedding | Kernel coordinate embedding: transformer or nerf | word | no | transformer
+        embeddingFrequencies | Sinusoidal frequencies per coordinate (0: raw coordinates) | label | no | 16
+        maxPositions | Longest wavelength of the transformer embedding | scalar | no | 10000
+        chunkSize | Neighbour pairs through a kernel at once | label | no | 0
+        domainPadding | Zero padding of the latent grid per dimension, as a fraction | scalar | no | 0
+        stabiliser | On the spectral path: none or tanh (needed by half) | word | no | tanh
+        reducedType | Reduced type: auto, bfloat16 or float16 (auto: bfloat16 on CPU, float16 on CUDA) | word | no | auto
+    \endtable
+    The report's test errors hold, per precision, the relative L2 of each
+    field and of each surface ("fields", "samples"); GINO trains with loss
+    l2 (h1 needs a grid) and normalises its outputs only.
+
     fno (input and output channels come from the data):
     \table
         Property            | Description                       | Type | Required | Default
@@ -203,7 +274,8 @@ Usage
     the nearest keyword, raised before any case is sampled.
 
     Each keyword is the name of the core's option field (nop::FNOOptions,
-    nop::TrainerOptions, nop::TensorFileDatasetOptions) and of its log label;
+    nop::GINOOptions, nop::TrainerOptions, nop::TensorFileDatasetOptions,
+    nop::SurfaceDatasetOptions) and of its log label;
     the defaults are those of the option structs.
 
 Note
@@ -212,7 +284,9 @@ Note
 
 See also
     readTrainingJob.H
+    predictSurface
     tutorials/burgers
+    tutorials/ahmedSurfaces
 
 SourceFiles
     trainNeuralOperator.C
@@ -244,7 +318,7 @@ int main(int argc, char *argv[])
 {
     argList::addNote
     (
-        "Train a neural-operator surrogate (FNO) as set in"
+        "Train a neural-operator surrogate (FNO or GINO) as set in"
         " system/neuralOperatorDict; write the model file and a JSON report."
     );
     argList::noParallel();
@@ -308,7 +382,7 @@ int main(int argc, char *argv[])
         FatalErrorInFunction
             << "Training job of " << dict.objectPath() << " failed:" << nl
             << "    " << e.what() << nl << nl;
-        if (job.arrays.empty())
+        if (job.model == "FNO" && job.arrays.empty())
         {
             FatalError
                 << "    data/trainFile " << job.data.trainFile().c_str() << nl

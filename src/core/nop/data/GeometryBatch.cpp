@@ -117,6 +117,25 @@ GeometryBatch packGeometries(
 }
 
 
+GeometryBatch toDevice(const GeometryBatch& batch, const torch::Device& device)
+{
+    if (device == batch.points.device())
+    {
+        return batch;
+    }
+    const auto move = [&](const torch::Tensor& t) { return t.defined() ? t.to(device) : t; };
+    GeometryBatch moved = batch;
+    for (torch::Tensor* t :
+         {&moved.points, &moved.pointFeatures, &moved.latentFeatures, &moved.queries,
+          &moved.querySplits, &moved.targets, &moved.toLatent.indices, &moved.toLatent.rowSplits,
+          &moved.fromLatent.indices, &moved.fromLatent.rowSplits})
+    {
+        *t = move(*t);
+    }
+    return moved;
+}
+
+
 torch::Tensor sampleRows(const torch::Tensor& packed, const torch::Tensor& splits, int64_t s)
 {
     return packed.slice(0, splits[s].item<int64_t>(), splits[s + 1].item<int64_t>());

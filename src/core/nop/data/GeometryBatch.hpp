@@ -59,6 +59,9 @@ GeometryBatch packGeometries(
     int64_t latentPoints
 );
 
+/// The batch on `device` (the neighbour lists too).
+GeometryBatch toDevice(const GeometryBatch& batch, const torch::Device& device);
+
 /// The rows of sample s of a packed (sum n, ...) tensor.
 torch::Tensor sampleRows(const torch::Tensor& packed, const torch::Tensor& splits, int64_t s);
 

@@ -1,8 +1,10 @@
 #include "nop/jobs/TrainingJob.hpp"
 
+#include "nop/data/SurfaceDataset.hpp"
 #include "nop/data/TensorFileDataset.hpp"
 #include "nop/io/AtomicFile.hpp"
 #include "nop/io/RegularFile.hpp"
+#include "nop/models/GINO.hpp"
 #include "nop/models/ModelFile.hpp"
 #include "nop/models/ModelRegistry.hpp"
 #include "nop/options/OptionsJson.hpp"
@@ -237,18 +239,41 @@ std::string setupFingerprint(
              return all;
          }())
     {
-        f.add(d->name).add(d->x).add(d->y);
+        f.add(d->name);
+        if (!d->onGeometry())
+        {
+            f.add(d->x).add(d->y);
+        }
+        for (const auto& g : d->geometries)
+        {
+            f.add(g.name).add(g.points).add(g.queries).add(g.targets);
+            if (g.latentFeatures.defined())
+            {
+                f.add(g.latentFeatures);
+            }
+        }
     }
+    f.add(surrogate.geometry);
     return f.hex();
 }
 
 
+/// The data of a job, and for surfaces how they were sampled.
+struct JobData
+{
+    TensorFileDatasets sets;
+    SurfaceSampling sampling;
+};
+
+
 /// The training and test sets of the job, checked against its FNO.
-TensorFileDatasets readData(const TrainingJob& job, const FNOOptions& fno, const Log& log)
+JobData readGridData(const TrainingJob& job, const FNOOptions& fno, const Log& log)
 {
     const auto readStart = Clock::now();
     const bool inMemory = !job.arrays.empty();
-    auto data = inMemory ? datasetsFromArrays(job.arrays) : readTensorFileDatasets(job.data);
+    JobData jobData;
+    auto& data = jobData.sets;
+    data = inMemory ? datasetsFromArrays(job.arrays) : readTensorFileDatasets(job.data);
     log("Read " + std::to_string(data.train.size()) + " training samples from "
         + (inMemory ? job.arrays.train.name : job.data.trainFile()) + " and "
         + std::to_string(data.tests.size()) + " test set(s) in "
@@ -262,14 +287,65 @@ TensorFileDatasets readData(const TrainingJob& job, const FNOOptions& fno, const
             fno, data.tests[i], inMemory ? data.tests[i].name : job.data.testFiles()[i]
         );
     }
+    return jobData;
+}
+
+
+/// The surfaces of the job sampled for its GINO's latent grid.
+JobData readSurfaceData(const TrainingJob& job, const Log& log)
+{
+    const auto readStart = Clock::now();
+    const LatentGridSpec grid{
+        job.gino.latentResolution(), job.gino.inRadius(), job.gino.outRadius()};
+    auto surfaces = readSurfaceDatasets(job.surfaces, grid, int(torch::get_num_threads()), log);
+    JobData data;
+    data.sets.train = std::move(surfaces.train);
+    data.sets.tests = std::move(surfaces.tests);
+    data.sampling = std::move(surfaces.sampling);
+    log("Read and sampled " + std::to_string(data.sets.train.size()) + " training and "
+        + std::to_string(data.sets.tests.empty() ? 0 : data.sets.tests.front().size())
+        + " test surface(s) in " + std::to_string(secondsSince(readStart)) + " s");
     return data;
 }
 
 
-/// An untrained surrogate for the data: the FNO with the data's channels,
-/// the names of what it maps and the resolution of the data.
-Surrogate makeSurrogate(const TrainingJob& job, const TensorFileDatasets& data)
+JobData readData(const TrainingJob& job, const Log& log)
 {
+    return job.model == "GINO" ? readSurfaceData(job, log) : readGridData(job, job.fno, log);
+}
+
+
+/// An untrained GINO for the surfaces: the signed distance (if sampled) its
+/// latent feature, the fields' channels its outputs.
+Surrogate makeGeometrySurrogate(const TrainingJob& job, const SurfaceSampling& sampling)
+{
+    GINOOptions gino = job.gino;
+    gino.pointChannels(0)
+        .latentChannels(sampling.signedDistance ? 1 : 0)
+        .outChannels(sampling.channels());
+    Surrogate surrogate(NeuralOperator(std::make_shared<GINOImpl>(gino)));
+    if (sampling.signedDistance)
+    {
+        surrogate.inputNames = {"signedDistance"};
+    }
+    surrogate.outputNames = sampling.channelNames();
+    surrogate.application = job.application;
+    surrogate.resolution = gino.latentResolution();
+    surrogate.geometry = sampling.toJson().dump();
+    return surrogate;
+}
+
+
+/// An untrained surrogate for the data: the FNO with the data's channels,
+/// the names of what it maps and the resolution of the data; or the GINO
+/// of the surfaces.
+Surrogate makeSurrogate(const TrainingJob& job, const JobData& jobData)
+{
+    if (job.model == "GINO")
+    {
+        return makeGeometrySurrogate(job, jobData.sampling);
+    }
+    const TensorFileDatasets& data = jobData.sets;
     FNOOptions fno = job.fno;
     fno.inChannels(data.train.x.size(1)).outChannels(data.train.y.size(1));
 
@@ -358,8 +434,19 @@ nlohmann::json trainingReport(
     nlohmann::json errors = nlohmann::json::object();
     for (const auto& e : summary.finalErrors)
     {
-        errors[e.dataset][toString(e.precision)] = {
-            {"l2", number(e.l2)}, {"h1", number(e.h1)}, {"finite", e.finite}};
+        auto& entry = errors[e.dataset][toString(e.precision)];
+        entry = {{"l2", number(e.l2)}, {"h1", number(e.h1)}, {"finite", e.finite}};
+        for (size_t c = 0; c < e.channelL2.size() && c < surrogate.outputNames.size(); ++c)
+        {
+            entry["fields"][surrogate.outputNames[c]] = number(e.channelL2[c]);
+        }
+        for (const auto& test : data.tests)
+        {
+            for (size_t i = 0; test.name == e.dataset && i < test.geometries.size(); ++i)
+            {
+                entry["samples"][test.geometries[i].name] = number(e.sampleL2.at(i));
+            }
+        }
     }
     return {
         {"modelFile", job.modelFile},
@@ -367,8 +454,9 @@ nlohmann::json trainingReport(
         {"parameters", parameterCount(surrogate)},
         {modelType(surrogate.model->kind()).optionsKey, surrogate.model->optionsJson()},
         {"training", optionsToJson(job.training)},
-        {"data",
-         job.arrays.empty() ? optionsToJson(job.data) : nlohmann::json(arraysSummary(job.arrays))},
+        {"data", job.model == "GINO"  ? optionsToJson(job.surfaces)
+                 : job.arrays.empty() ? optionsToJson(job.data)
+                                      : nlohmann::json(arraysSummary(job.arrays))},
         {"trainSamples", data.train.size()},
         {"device", device.str()},
         {"threads", threads},
@@ -385,6 +473,69 @@ nlohmann::json trainingReport(
 }
 
 
+/// The model's options and the kind of data fit (before any data is read).
+void checkModelAndData(const TrainingJob& job)
+{
+    if (job.model == "GINO")
+    {
+        validate(job.gino);
+        if (job.surfaces.empty())
+        {
+            throw std::invalid_argument("model gino learns from surfaces: data of type surfaces");
+        }
+        if (job.training.loss() == LossKind::h1)
+        {
+            throw OptionError("loss", "loss h1 needs a grid; model gino trains with loss l2");
+        }
+        return;
+    }
+    if (job.model != "FNO")
+    {
+        throw std::invalid_argument("model '" + job.model + "': a training job trains FNO or GINO");
+    }
+    validate(job.fno);
+    if (!job.surfaces.empty())
+    {
+        throw std::invalid_argument("data of type surfaces needs model gino");
+    }
+}
+
+
+/// The final errors per test set and precision, per field when there are
+/// several and per sample on geometries.
+void logFinalErrors(
+    const TrainingSummary& summary,
+    const Surrogate& surrogate,
+    const TensorFileDatasets& data,
+    const Log& log
+)
+{
+    for (const auto& e : summary.finalErrors)
+    {
+        const Dataset* test = nullptr;
+        for (const auto& t : data.tests)
+        {
+            test = t.name == e.dataset ? &t : test;
+        }
+        const bool geometry = test && test->onGeometry();
+        std::string line = "Test " + e.dataset + " (" + toString(e.precision) + "): relative l2 "
+                           + std::to_string(e.l2)
+                           + (geometry ? std::string() : ", h1 " + std::to_string(e.h1));
+        for (size_t c = 0; e.channelL2.size() > 1 && c < e.channelL2.size(); ++c)
+        {
+            line += (c ? ", " : "; per field ") + surrogate.outputNames.at(c) + " "
+                    + std::to_string(e.channelL2[c]);
+        }
+        log(line);
+        for (size_t i = 0; geometry && i < test->geometries.size(); ++i)
+        {
+            log("    " + test->geometries[i].name + ": relative l2 "
+                + std::to_string(e.sampleL2.at(i)));
+        }
+    }
+}
+
+
 std::string train(const TrainingJob& job, const Log& log)
 {
     if (job.modelFile.empty())
@@ -397,10 +548,11 @@ std::string train(const TrainingJob& job, const Log& log)
 
     // Options are checked before the (possibly long) data read.
     const Trainer trainer(job.training, device);
-    validate(job.fno);
+    checkModelAndData(job);
 
-    const auto data = readData(job, job.fno, log);
-    Surrogate surrogate = makeSurrogate(job, data);
+    const JobData jobData = readData(job, log);
+    const TensorFileDatasets& data = jobData.sets;
+    Surrogate surrogate = makeSurrogate(job, jobData);
     log(surrogate.model->kind() + ": " + std::to_string(parameterCount(surrogate))
         + " parameters, device " + device.str() + ", " + std::to_string(threads)
         + " thread(s), precision " + toString(job.training.precision()));
@@ -433,11 +585,7 @@ std::string train(const TrainingJob& job, const Log& log)
     std::error_code ignored;
     std::filesystem::remove(checkpoint.file, ignored);
 
-    for (const auto& e : summary.finalErrors)
-    {
-        log("Test " + e.dataset + " (" + toString(e.precision) + "): relative l2 "
-            + std::to_string(e.l2) + ", h1 " + std::to_string(e.h1));
-    }
+    logFinalErrors(summary, surrogate, data, log);
     log("Wrote " + job.modelFile + " and " + reportPathFor(job.modelFile) + " ("
         + std::to_string(int64_t(summary.samplesPerSecond)) + " samples/s"
         + (summary.peakBytes >= 0 ? ", peak " + formatBytes(summary.peakBytes) : std::string())

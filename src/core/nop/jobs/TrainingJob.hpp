@@ -4,8 +4,10 @@
 // that applications including OpenFOAM headers can call it.
 
 #include "nop/data/ArrayDataset.hpp"
+#include "nop/data/SurfaceDatasetOptions.hpp"
 #include "nop/data/TensorFileDatasetOptions.hpp"
 #include "nop/models/FNOOptions.hpp"
+#include "nop/models/GINOOptions.hpp"
 #include "nop/training/TrainerOptions.hpp"
 
 #include <functional>
@@ -16,14 +18,21 @@ namespace nop
 
 struct TrainingJob
 {
+    /// The model trained, a registered kind (ModelRegistry.hpp): "FNO"
+    /// (options `fno`, grid data) or "GINO" (options `gino`, `surfaces`).
+    std::string model = "FNO";
     /// Data from tensor files, used when `arrays` is empty.
     TensorFileDatasetOptions data;
     /// Data handed over in memory (e.g. sampled OpenFOAM cases).
     ArrayDatasets arrays;
+    /// Body surfaces with arrays on them, for GINO.
+    SurfaceDatasetOptions surfaces;
     /// Stored verbatim in the model file (Surrogate::application).
     std::string application;
     /// inChannels and outChannels are taken from the data.
     FNOOptions fno;
+    /// Channels come from the surfaces (the signed distance, the fields).
+    GINOOptions gino;
     TrainerOptions training;
     /// Model file written at the end (atomically); the JSON report goes
     /// beside it with the extension replaced by `.json`, the checkpoint of

@@ -1,5 +1,6 @@
 #include "nop/models/GINO.hpp"
 
+#include "nop/data/SurfaceSampling.hpp"
 #include "nop/layers/DomainPadding.hpp"
 #include "nop/models/ModelRegistry.hpp"
 #include "nop/options/OptionsJson.hpp"
@@ -189,18 +190,7 @@ void GINOImpl::setPrecision(Precision precision)
 
 torch::Tensor GINOImpl::latentPoints() const
 {
-    std::vector<torch::Tensor> axes;
-    for (const int64_t n : options.latentResolution())
-    {
-        axes.push_back(torch::arange(n, torch::kDouble) / double(n - 1));
-    }
-    const auto grids = torch::meshgrid(axes, "ij");
-    std::vector<torch::Tensor> coordinates;
-    for (const auto& g : grids)
-    {
-        coordinates.push_back(g.flatten());
-    }
-    return torch::stack(coordinates, 1).to(torch::kFloat);
+    return latentGridPoints(options.latentResolution());
 }
 
 

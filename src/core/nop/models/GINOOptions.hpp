@@ -67,7 +67,9 @@ struct Widths
 
 // Options a user sets. X(Type, keyword, default, check, description)
 // Defaults: neuraloperator's GINO (ShapeNet car) but for a 16^3 latent grid
-// with 8 modes (32^3 and 16 modes by options) and the kernels' embedding.
+// with 8 modes and radii 0.06 (its 32^3, 16 modes and 0.033 by options):
+// a radius of at least sqrt(3)/2 grid spacings reaches every point of the
+// box from the latent grid.
 #define NOP_GINO_OPTIONS(X)                                                                        \
     X(std::vector<int64_t>, latentResolution, (std::vector<int64_t>{16, 16, 16}),                  \
       check::LatentResolution{}, "Points per dimension of the latent grid over the unit box")      \
@@ -80,9 +82,9 @@ struct Widths
     X(double, projectionRatio, 4, check::Ratio{}, "Projection MLP width / hiddenChannels")         \
     X(double, channelMLPExpansion, 0.5, check::Ratio{}, "Channel MLP width / hiddenChannels")      \
     X(bool, positionalEmbedding, true, check::Any{}, "Append latent-grid coordinates as channels") \
-    X(double, inRadius, 0.033, (check::InRange{1e-6, 2}),                                          \
+    X(double, inRadius, 0.06, (check::InRange{1e-6, 2}),                                           \
       "Radius of the geometry -> latent grid GNO, in the unit box")                                \
-    X(double, outRadius, 0.033, (check::InRange{1e-6, 2}),                                         \
+    X(double, outRadius, 0.06, (check::InRange{1e-6, 2}),                                          \
       "Radius of the latent grid -> query points GNO, in the unit box")                            \
     X(int64_t, geometryChannels, 16, (check::InRange{1, double(limits::maxChannels)}),             \
       "Channels of the geometry GNO's output on the latent grid")                                  \

@@ -1,5 +1,6 @@
 #include "nop/models/ModelFile.hpp"
 
+#include "nop/data/SurfaceSampling.hpp"
 #include "nop/io/AtomicFile.hpp"
 #include "nop/io/Checksum.hpp"
 #include "nop/models/ModelRegistry.hpp"
@@ -218,7 +219,7 @@ void saveModelFile(const std::string& path, Surrogate& surrogate)
     const std::string kind = surrogate.model->kind();
     auto options = surrogate.model->optionsJson();
     options["precision"] = "full";
-    const nlohmann::json metadata = {
+    nlohmann::json metadata = {
         {"kind", kind},
         {"formatVersion", modelFileVersion},
         {modelType(kind).optionsKey, options},
@@ -231,10 +232,56 @@ void saveModelFile(const std::string& path, Surrogate& surrogate)
         {"maskChannel", surrogate.maskChannel},
         {"setup", setup},
         {"summary", nlohmann::json::parse(surrogate.summaryJson)}};
+    if (!surrogate.geometry.empty())
+    {
+        // Only models on geometries have the key: grid model files keep
+        // their bytes.
+        metadata["geometry"] = nlohmann::json::parse(surrogate.geometry);
+    }
     contents.metadata = metadata.dump(2);
 
     writeFileAtomically(path, encodeModelFile(contents));
 }
+
+
+namespace
+{
+
+/// A model on geometries' sampling fits the model: a crafted file must not
+/// make the predictor read the channels wrongly.
+void checkGeometry(
+    const nlohmann::json& geometry,
+    const Surrogate& surrogate,
+    const std::string& path
+)
+{
+    const auto fail = [&path](const std::string& why) { return modelFileError(path, why); };
+    if (!surrogate.model->onGeometry())
+    {
+        throw fail("a " + surrogate.model->kind() + " model has no geometry entry");
+    }
+    SurfaceSampling sampling;
+    try
+    {
+        sampling = SurfaceSampling::fromJson(geometry, "geometry");
+    }
+    catch (const std::runtime_error& e)
+    {
+        throw fail(e.what());
+    }
+    if (sampling.channels() != surrogate.model->outChannels()
+        || (sampling.signedDistance ? 1 : 0) != surrogate.model->inChannels())
+    {
+        throw fail(
+            "geometry has " + std::to_string(sampling.channels()) + " output channels and "
+            + (sampling.signedDistance ? "the" : "no") + " signed distance; the model maps "
+            + std::to_string(surrogate.model->inChannels()) + " latent feature(s) to "
+            + std::to_string(surrogate.model->outChannels()) + " channels"
+        );
+    }
+}
+
+} // namespace
 
 
 ModelFileContents decodeModelFile(const std::string& bytes, const std::string& path)
@@ -394,6 +441,12 @@ Surrogate loadModelFileFromBytes(
                 throw fail("setup is " + std::string(setup->type_name()) + ", not a JSON object");
             }
             surrogate.application = setup->dump();
+        }
+        const auto geometry = metadata.find("geometry");
+        if (geometry != metadata.end())
+        {
+            checkGeometry(*geometry, surrogate, path);
+            surrogate.geometry = geometry->dump();
         }
     }
     catch (const nlohmann::json::exception& e)

@@ -14,6 +14,12 @@ torch::Tensor Surrogate::predict(const torch::Tensor& x)
 }
 
 
+torch::Tensor Surrogate::predict(const GeometryBatch& batch)
+{
+    return outputNormaliser.decode(model->forward(batch));
+}
+
+
 torch::Tensor Surrogate::mask(const torch::Tensor& x) const
 {
     if (maskChannel < 0)

@@ -31,6 +31,10 @@ struct Surrogate
     /// (batch, channels, d1..dN) float32 in physical units.
     torch::Tensor predict(const torch::Tensor& x);
 
+    /// A model on geometries: run the model on the batch, denormalise; the
+    /// result is (sum n, channels) float32 at the batch's queries.
+    torch::Tensor predict(const GeometryBatch& batch);
+
     NeuralOperator model;
     GaussianNormaliser inputNormaliser;
     GaussianNormaliser outputNormaliser;
@@ -48,6 +52,10 @@ struct Surrogate
     /// latent grid, fields and parameters, as dictionary text), kept
     /// verbatim so that the model can be applied to a new case.
     std::string application;
+    /// For a model on geometries: how a geometry becomes its input (for
+    /// surfaces, SurfaceSampling::toJson: the unit box, where the outputs
+    /// live, the latent features), as JSON text; empty for grid models.
+    std::string geometry;
 
     /// The mask channel of x as (batch, 1, d1..dN), undefined without one.
     torch::Tensor mask(const torch::Tensor& x) const;

@@ -1,9 +1,11 @@
 #include "nop/training/Trainer.hpp"
 
+#include "nop/training/GeometryTraining.hpp"
 #include "nop/training/Losses.hpp"
 #include "nop/training/TrainingRun.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace nop
 {
@@ -53,27 +55,46 @@ Evaluation Trainer::evaluate(Surrogate& surrogate, const Dataset& data, Precisio
     model->eval();
     model->setPrecision(precision);
 
-    double l2 = 0, h1 = 0;
-    const int64_t n = data.size();
-    for (int64_t start = 0; start < n; start += options_.batchSize())
+    // (samples, channels)
+    torch::Tensor l2, h1;
+    if (data.onGeometry())
     {
-        const int64_t count = std::min(options_.batchSize(), n - start);
-        const auto x = data.x.narrow(0, start, count).to(device_);
-        const auto y = data.y.narrow(0, start, count).to(device_);
-        const auto prediction = surrogate.predict(x);
-        l2 += relativeL2(prediction, y).mean(1).sum().item<double>();
-        h1 += relativeH1(prediction, y).mean(1).sum().item<double>();
+        l2 = geometryErrors(surrogate, data.geometries, device_);
+    }
+    else
+    {
+        std::vector<torch::Tensor> l2s, h1s;
+        const int64_t n = data.size();
+        for (int64_t start = 0; start < n; start += options_.batchSize())
+        {
+            const int64_t count = std::min(options_.batchSize(), n - start);
+            const auto x = data.x.narrow(0, start, count).to(device_);
+            const auto y = data.y.narrow(0, start, count).to(device_);
+            const auto prediction = surrogate.predict(x);
+            l2s.push_back(relativeL2(prediction, y).to(torch::kCPU));
+            h1s.push_back(relativeH1(prediction, y).to(torch::kCPU));
+        }
+        l2 = torch::cat(l2s);
+        h1 = torch::cat(h1s);
     }
 
     model->setPrecision(previous);
     model->train(wasTraining);
 
+    const auto values = [](const torch::Tensor& t)
+    {
+        const auto d = t.to(torch::kDouble).contiguous();
+        return std::vector<double>(d.data_ptr<double>(), d.data_ptr<double>() + d.numel());
+    };
     Evaluation result;
     result.dataset = data.name;
     result.precision = precision;
-    result.l2 = l2 / double(n);
-    result.h1 = h1 / double(n);
-    result.finite = std::isfinite(result.l2) && std::isfinite(result.h1);
+    result.l2 = l2.to(torch::kDouble).mean().item<double>();
+    result.h1 = h1.defined() ? h1.to(torch::kDouble).mean().item<double>()
+                             : std::numeric_limits<double>::quiet_NaN();
+    result.finite = std::isfinite(result.l2) && (!h1.defined() || std::isfinite(result.h1));
+    result.channelL2 = values(l2.to(torch::kDouble).mean(0));
+    result.sampleL2 = values(l2.to(torch::kDouble).mean(1));
     return result;
 }
 

@@ -25,8 +25,13 @@ struct Evaluation
     std::string dataset;
     Precision precision = Precision::full;
     double l2 = 0;
+    /// NaN on geometries (no grid to differentiate on).
     double h1 = 0;
     bool finite = true;
+    /// The relative L2 per output channel (mean over samples) and per
+    /// sample (mean over channels).
+    std::vector<double> channelL2;
+    std::vector<double> sampleL2;
 };
 
 struct TrainingSummary
@@ -79,7 +84,8 @@ public:
     ) const;
 
     /// Mean relative L2 and H1 of the surrogate's prediction on `data`
-    /// in `precision` (the model's precision is restored afterwards).
+    /// in `precision` (the model's precision is restored afterwards); on
+    /// geometries the relative L2 alone, one sample at a time.
     Evaluation evaluate(Surrogate& surrogate, const Dataset& data, Precision precision) const;
 
     /// The precision schedule these options describe over their epochs.

@@ -1,6 +1,7 @@
 #include "nop/training/TrainingRun.hpp"
 
 #include "nop/precision/ReducedPrecision.hpp"
+#include "nop/training/GeometryTraining.hpp"
 #include "nop/training/Losses.hpp"
 #include "nop/training/StopRequest.hpp"
 
@@ -83,6 +84,12 @@ TrainingRun::TrainingRun(
         resumeFromCheckpointFile();
     }
 
+    if (train.onGeometry())
+    {
+        // Packed into batches on the CPU, moved per step
+        geometries_ = withEncodedTargets(train.geometries, surrogate_.outputNormaliser);
+        return;
+    }
     // The whole normalised training set lives on the device. With a mask,
     // points outside the fluid do not count in the loss.
     x_ = surrogate_.inputNormaliser.encode(train.x.to(device_));
@@ -96,6 +103,27 @@ TrainingRun::TrainingRun(
 
 void TrainingRun::fitNormalisers(const Dataset& train)
 {
+    if (train.onGeometry() != surrogate_.model->onGeometry())
+    {
+        throw std::invalid_argument(
+            surrogate_.model->kind() + " takes "
+            + (surrogate_.model->onGeometry() ? "geometry" : "grid") + " samples, data set '"
+            + train.name + "' has the other kind"
+        );
+    }
+    if (train.onGeometry())
+    {
+        if (options_.loss() == LossKind::h1)
+        {
+            throw OptionError("loss", "loss h1 needs a grid; a model on geometries trains with l2");
+        }
+        if (options_.normaliseOutputs())
+        {
+            surrogate_.outputNormaliser = fitTargetNormaliser(train.geometries);
+        }
+        surrogate_.outputNormaliser = surrogate_.outputNormaliser.to(device_);
+        return;
+    }
     if (options_.normaliseInputs())
     {
         surrogate_.inputNormaliser = GaussianNormaliser::fit(train.x);
@@ -388,21 +416,28 @@ TrainingRun::EpochProgress TrainingRun::beginEpoch(int64_t epoch)
 }
 
 
-void TrainingRun::step(const torch::Tensor& index, EpochProgress& progress)
+torch::Tensor TrainingRun::batchLoss(const torch::Tensor& index)
 {
-    const auto xb = x_.index_select(0, index);
-    const auto yb = y_.index_select(0, index);
-
-    optimiser_->zero_grad();
-    auto prediction = surrogate_.model->forward(xb);
-    auto target = yb;
+    if (!geometries_.empty())
+    {
+        return geometryLoss(*surrogate_.model, geometries_, index, device_);
+    }
+    auto prediction = surrogate_.model->forward(x_.index_select(0, index));
+    auto target = y_.index_select(0, index);
     if (mask_.defined())
     {
         const auto inside = mask_.index_select(0, index);
         prediction = prediction * inside;
         target = target * inside;
     }
-    const auto loss = relativeLoss(options_.loss(), prediction, target);
+    return relativeLoss(options_.loss(), prediction, target);
+}
+
+
+void TrainingRun::step(const torch::Tensor& index, EpochProgress& progress)
+{
+    optimiser_->zero_grad();
+    const auto loss = batchLoss(index);
     const double value = loss.item<double>();
     if (!std::isfinite(value))
     {
@@ -477,8 +512,8 @@ void TrainingRun::logEpoch(
         for (const auto& test : tests_)
         {
             const auto e = trainer_.evaluate(surrogate_, test, precision);
-            line +=
-                "  " + test.name + " l2 " + format("%.4e", e.l2) + " h1 " + format("%.4e", e.h1);
+            line += "  " + test.name + " l2 " + format("%.4e", e.l2)
+                    + (test.onGeometry() ? std::string() : " h1 " + format("%.4e", e.h1));
         }
     }
 

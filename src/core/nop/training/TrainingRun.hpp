@@ -71,6 +71,9 @@ private:
     /// epoch the checkpoint was written in.
     EpochProgress beginEpoch(int64_t epoch);
 
+    /// The training loss on the samples `index`.
+    torch::Tensor batchLoss(const torch::Tensor& index);
+
     /// One optimiser step on the samples `index`; non-finite steps are
     /// counted and skipped.
     void step(const torch::Tensor& index, EpochProgress& progress);
@@ -124,6 +127,8 @@ private:
     torch::Tensor x_;
     torch::Tensor y_;
     torch::Tensor mask_;
+    /// Or the training set of geometries, targets normalised.
+    std::vector<GeometrySample> geometries_;
 };
 
 } // namespace nop

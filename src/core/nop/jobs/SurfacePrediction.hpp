@@ -1,0 +1,86 @@
+#pragma once
+
+// Prediction on a bare geometry: a GINO model file and a surface file in,
+// the surface with the predicted arrays out (VTK XML PolyData for
+// ParaView), and the force coefficients integrated from them. No CFD mesh.
+// Torch-free interface, so that OpenFOAM applications can call it.
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace nop
+{
+
+/// Reference values of the force coefficients, e.g. for a car: the free-
+/// stream speed, the frontal area, density 1 for OpenFOAM's kinematic
+/// pressure (p/rho), drag along the flow and lift up.
+struct ForceSettings
+{
+    double velocity = 0;
+    double area = 0;
+    double density = 1;
+    std::array<double, 3> dragDirection{1, 0, 0};
+    std::array<double, 3> liftDirection{0, 0, 1};
+    /// The predicted field of pressure and, optionally, of wall shear
+    /// stress (3 components) as OpenFOAM's wallShearStress gives it (the
+    /// stress on the fluid, so minus that on the body); empty pressure: the
+    /// model's first field.
+    std::string pressure;
+    std::string shear;
+};
+
+struct SurfacePredictionJob
+{
+    std::string modelFile;
+    /// .vtp .vtk .stl .ply, or a ShapeNet car mesh (SurfaceSources.hpp).
+    std::string surfaceFile;
+    /// Written atomically, .vtp; empty: none.
+    std::string outputFile;
+    std::string device = "cpu";
+    int64_t threads = 0;
+    /// full, mixed or half.
+    std::string precision = "full";
+    /// Integrate forces when velocity and area are given (> 0).
+    ForceSettings forces;
+};
+
+struct ForceResult
+{
+    double cd = 0;
+    double cl = 0;
+    double cdPressure = 0;
+    double cdShear = 0;
+    double clPressure = 0;
+    double clShear = 0;
+};
+
+struct SurfacePredictionResult
+{
+    int64_t points = 0;
+    int64_t queries = 0;
+    std::vector<std::string> fields;
+    double seconds = 0;
+    bool forcesComputed = false;
+    ForceResult predicted;
+    /// When the surface holds the model's fields (e.g. a held-out AhmedML
+    /// surface): the relative L2 of each predicted field against them and
+    /// the forces integrated from them the same way.
+    bool compared = false;
+    std::vector<double> relativeL2;
+    ForceResult reference;
+};
+
+/// Load, sample, predict, write, integrate; progress lines to `log`.
+/// Throws std::exception naming the file and entry at fault: a model file
+/// that is missing, corrupt or not of a model on surfaces, a surface that
+/// cannot be read or lies outside the model's reach (outRadius), forces
+/// asked for a field the model does not predict.
+SurfacePredictionResult runSurfacePrediction(
+    const SurfacePredictionJob& job,
+    const std::function<void(const std::string&)>& log
+);
+
+} // namespace nop
