@@ -60,6 +60,15 @@ fail()
     exit 1
 }
 
+skipWithoutCars()
+{
+    if [ ! -f "$NOP_SHARED_DATA/cars/001_tri_mesh.ply" ]
+    then
+        echo "SKIP ($check): shared cars not found ($NOP_SHARED_DATA/cars)"
+        exit 77
+    fi
+}
+
 skipWithoutData()
 {
     if [ ! -f "$trainData" ] || [ ! -f "$testData" ]
@@ -75,6 +84,7 @@ skipWithoutData()
 modelEntry='model fno;'
 dataEntries='type tensorFile; trainFile "dummy.pt"; input x; output y; spatialDims 1;'
 fnoEntries='modes (8); hiddenChannels 8; nLayers 2;'
+modelDict=fno
 trainingEntries='epochs 2; batchSize 16; threads 1;'
 
 header()
@@ -101,7 +111,7 @@ writeCase()
 $modelEntry
 modelFile "constant/neuralOperator/model.nop";
 data { $dataEntries }
-fno { $fnoEntries }
+$modelDict { $fnoEntries }
 training { $trainingEntries }
 EOF
     } > "$caseDir/system/neuralOperatorDict"
@@ -163,6 +173,47 @@ modesEmpty)
 precisionUnknown)
     trainingEntries='epochs 2; precision quarter;'
     expectFailure "training/precision" "quarter"
+    ;;
+
+ginoOnTensorFile)
+    modelEntry='model gino;'
+    modelDict=gino
+    fnoEntries=''
+    expectFailure "model gino does not train on data of type tensorFile"
+    ;;
+
+surfacesNoMatch)
+    modelEntry='model gino;'
+    modelDict=gino
+    fnoEntries=''
+    dataEntries='type surfaces; trainFiles ("bodies/*.vtp"); fields (p);'
+    expectFailure "data/trainFiles" 'bodies/*.vtp" matches no surface file'
+    ;;
+
+surfacesFieldMissing)
+    skipWithoutCars
+    modelEntry='model gino;'
+    modelDict=gino
+    fnoEntries='latentResolution (8 8 8); modes (4 4 4); hiddenChannels 4; nLayers 1; outRadius 0.2;'
+    dataEntries="type surfaces; trainFiles (\"\$NOP_SHARED_DATA/cars\"); fields (pMean);"
+    expectFailure "001_tri_mesh.ply" "no point array 'pMean' (its point arrays: press)" "entry 'fields'"
+    ;;
+
+surfacesOutRadius)
+    skipWithoutCars
+    modelEntry='model gino;'
+    modelDict=gino
+    fnoEntries='latentResolution (8 8 8); modes (4 4 4); hiddenChannels 4; nLayers 1; outRadius 0.01;'
+    dataEntries="type surfaces; trainFiles (\"\$NOP_SHARED_DATA/cars/001_tri_mesh.ply\"); fields (press);"
+    expectFailure "within outRadius 0.01" "reaches them all" "entry 'outRadius'"
+    ;;
+
+typoGino)
+    modelEntry='model gino;'
+    modelDict=gino
+    fnoEntries='outRadious 0.1;'
+    dataEntries='type surfaces; trainFiles ("dummy.pt"); fields (p);'
+    expectFailure "gino/outRadious" "did you mean 'outRadius'?"
     ;;
 
 modelUnknown)

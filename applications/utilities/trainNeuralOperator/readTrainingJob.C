@@ -162,6 +162,11 @@ nop::TrainingJob Foam::readTrainingJob
     optionsReader training(trainingDict, "training");
     training.read(job.training);
     training.checkUnknown();
+    if (model == "gino" && !trainingDict.found("loss", keyType::LITERAL))
+    {
+        // h1 needs a grid: a GINO's default loss is l2
+        job.training.loss(nop::LossKind::l2);
+    }
 
     // Grids for FNO, surfaces for GINO: refused before any data is read
     const word dataType(dict.subDict("data").get<word>("type"));

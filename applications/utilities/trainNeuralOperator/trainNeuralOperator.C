@@ -211,8 +211,9 @@ Usage
         reducedType | Reduced type: auto, bfloat16 or float16 (auto: bfloat16 on CPU, float16 on CUDA) | word | no | auto
     \endtable
     The report's test errors hold, per precision, the relative L2 of each
-    field and of each surface ("fields", "samples"); GINO trains with loss
-    l2 (h1 needs a grid) and normalises its outputs only.
+    field and of each surface ("fields", "samples"). Model gino trains with
+    loss l2, its default (h1 needs a grid, and is refused), and normalises
+    its outputs only.
 
     fno (input and output channels come from the data):
     \table
