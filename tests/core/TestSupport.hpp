@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace nop
@@ -42,6 +43,23 @@ inline std::string sharedFile(const std::string& relative)
 {
     const auto path = std::filesystem::path(sharedData()) / relative;
     return std::filesystem::exists(path) ? path.string() : "";
+}
+
+/// `text` holds `part` (the text is shown when it does not).
+#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
+
+/// The message of what `f` throws, "no error" when it throws nothing.
+inline std::string errorOf(const std::function<void()>& f)
+{
+    try
+    {
+        f();
+    }
+    catch (const std::exception& e)
+    {
+        return e.what();
+    }
+    return "no error";
 }
 
 /// ||a - b|| / ||b|| over all entries.

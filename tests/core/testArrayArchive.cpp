@@ -2,6 +2,8 @@
 // the layout byte for byte (shared with TensorArchive), views that copy
 // nothing, and refusals on encoding and decoding.
 
+#include "TestSupport.hpp"
+
 #include "nop/io/ArrayArchive.hpp"
 #include "nop/io/TensorArchive.hpp"
 
@@ -43,8 +45,6 @@ template<class F> std::string errorOf(F f)
     ADD_FAILURE() << "did not throw";
     return "";
 }
-
-#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
 
 } // namespace
 

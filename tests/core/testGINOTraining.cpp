@@ -22,25 +22,10 @@
 #include <functional>
 
 using namespace nop;
+using nop::test::errorOf;
 
 namespace
 {
-
-#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
-
-std::string errorOf(const std::function<void()>& f)
-{
-    try
-    {
-        f();
-    }
-    catch (const std::exception& e)
-    {
-        return e.what();
-    }
-    return "no error";
-}
-
 
 /// The cube [0, 1]^3 (8 corners, 12 outward triangles) with the point array
 /// "p" = x + 2 y and the cell array "c" = triangle index.
@@ -349,6 +334,21 @@ TEST(GINOTraining, RefusesGridLossesAndMismatchedModelAndData)
 }
 
 
+namespace
+{
+
+/// The model file of a GINO trained for one epoch on the car `mesh`.
+std::string trainedOnOneEpoch(const std::string& mesh, const std::string& modelFile)
+{
+    TrainingJob training = surfaceJob({mesh}, {}, "press", modelFile);
+    training.training.epochs(1);
+    runTrainingJob(training, [](const std::string&) {});
+    return modelFile;
+}
+
+} // namespace
+
+
 TEST(SurfacePrediction, PredictsWritesAndIntegratesOnAnotherCar)
 {
     const auto car1 = test::sharedFile("cars/001_tri_mesh.ply");
@@ -358,10 +358,7 @@ TEST(SurfacePrediction, PredictsWritesAndIntegratesOnAnotherCar)
         GTEST_SKIP() << "shared data absent: " << test::sharedData() << "/cars";
     }
     test::TemporaryDirectory dir;
-    const std::string modelFile = dir.file("car.nop");
-    TrainingJob training = surfaceJob({car1}, {}, "press", modelFile);
-    training.training.epochs(1);
-    runTrainingJob(training, [](const std::string&) {});
+    const std::string modelFile = trainedOnOneEpoch(car1, dir.file("car.nop"));
 
     SurfacePredictionJob job;
     job.modelFile = modelFile;
@@ -411,10 +408,7 @@ TEST(SurfacePrediction, BadInputNamesTheFileAndEntryAndWritesNothing)
         GTEST_SKIP() << "shared data absent: " << test::sharedData();
     }
     test::TemporaryDirectory dir;
-    const std::string modelFile = dir.file("car.nop");
-    TrainingJob training = surfaceJob({car1}, {}, "press", modelFile);
-    training.training.epochs(1);
-    runTrainingJob(training, [](const std::string&) {});
+    const std::string modelFile = trainedOnOneEpoch(car1, dir.file("car.nop"));
 
     SurfacePredictionJob job;
     job.modelFile = modelFile;

@@ -247,9 +247,6 @@ TEST_F(ModelFileTest, TensorsThatDoNotFitTheOptions)
 }
 
 
-#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
-
-
 TEST_F(ModelFileTest, LoadingFromBytesEqualsLoadingTheFile)
 {
     auto fromBytes = loadModelFileFromBytes(good, path);

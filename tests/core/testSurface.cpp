@@ -21,25 +21,10 @@
 #include <regex>
 
 using namespace nop;
+using nop::test::errorOf;
 
 namespace
 {
-
-#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
-
-std::string errorOf(const std::function<void()>& f)
-{
-    try
-    {
-        f();
-    }
-    catch (const std::exception& e)
-    {
-        return e.what();
-    }
-    return "no error";
-}
-
 
 void writeBytes(const std::string& path, const std::string& bytes)
 {

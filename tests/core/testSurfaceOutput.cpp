@@ -20,25 +20,10 @@
 #include <sstream>
 
 using namespace nop;
+using nop::test::errorOf;
 
 namespace
 {
-
-#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
-
-std::string errorOf(const std::function<void()>& f)
-{
-    try
-    {
-        f();
-    }
-    catch (const std::exception& e)
-    {
-        return e.what();
-    }
-    return "no error";
-}
-
 
 std::string bytesOf(const std::string& path)
 {

@@ -65,8 +65,6 @@ std::string readError(const std::string& path, uint64_t maxBytes = 1 << 20)
     return "";
 }
 
-#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
-
 } // namespace
 
 

@@ -13,6 +13,7 @@
 #include <fstream>
 
 using namespace nop;
+using nop::test::errorOf;
 
 namespace
 {
@@ -114,19 +115,6 @@ std::string archiveOf(const std::string& pickle, const std::string& data)
     );
 }
 
-
-std::string errorOf(const std::function<void()>& f)
-{
-    try
-    {
-        f();
-    }
-    catch (const std::exception& e)
-    {
-        return e.what();
-    }
-    return "no error";
-}
 
 } // namespace
 
@@ -253,9 +241,6 @@ TEST(TensorFile, ReadsTheSharedBurgersData)
     // The first time step of the solution is the initial condition.
     EXPECT_LT(test::relativeDifference(y.select(1, 0), x.select(1, 0)), 1e-6);
 }
-
-
-#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
 
 
 TEST(TensorFile, CraftedArchivesAreRefusedNotCrashes)
