@@ -523,8 +523,11 @@ void logFinalErrors(
                            + (geometry ? std::string() : ", h1 " + std::to_string(e.h1));
         for (size_t c = 0; e.channelL2.size() > 1 && c < e.channelL2.size(); ++c)
         {
-            line += (c ? ", " : "; per field ") + surrogate.outputNames.at(c) + " "
-                    + std::to_string(e.channelL2[c]);
+            // Tensor files name their output tensor once, whatever its channels
+            const std::string name = surrogate.outputNames.size() == e.channelL2.size()
+                                         ? surrogate.outputNames[c]
+                                         : "channel " + std::to_string(c);
+            line += (c ? ", " : "; per field ") + name + " " + std::to_string(e.channelL2[c]);
         }
         log(line);
         for (size_t i = 0; geometry && i < test->geometries.size(); ++i)
