@@ -9,7 +9,11 @@
 //     vertices), queried at its own points, with its signed distance as the
 //     latent feature; neighbour lists found once, as a dataset would.
 //     Peak memory is the largest live tensor bytes during the timed steps,
-//     model, optimiser state and data included.
+//     model, optimiser state and data included. A second table splits it:
+//     what lives between steps (parameters, gradients, AdamW moments, the
+//     batch: the same in every mode) and what a step adds on top
+//     (activations kept for backward, temporaries), the part that
+//     precision changes.
 //
 // Usage
 //     ginoPrecisionBenchmark [-points 3586] [-resolution 16] [-modes 8]
@@ -122,6 +126,8 @@ struct Measurement
 {
     double samplesPerSecond = 0;
     int64_t peakBytes = 0;
+    int64_t betweenStepsBytes = 0; ///< live before a step: model, optimiser, data
+    int64_t parameterBytes = 0;
     int64_t pairsIn = 0, pairsOut = 0;
 };
 
@@ -171,6 +177,7 @@ Measurement measure(const Settings& s, Precision precision)
     }
 
     PeakMemory memory(torch::kCPU);
+    const int64_t betweenSteps = memory.currentBytes();
     const auto start = std::chrono::steady_clock::now();
     for (int64_t i = 0; i < s.steps; ++i)
     {
@@ -181,6 +188,11 @@ Measurement measure(const Settings& s, Precision precision)
     Measurement m;
     m.samplesPerSecond = double(s.batch * s.steps) / seconds;
     m.peakBytes = memory.peakBytes();
+    m.betweenStepsBytes = betweenSteps;
+    for (const auto& parameter : gino->parameters())
+    {
+        m.parameterBytes += parameter.numel() * int64_t(parameter.element_size());
+    }
     m.pairsIn = car.toLatent.pairs();
     m.pairsOut = car.fromLatent.pairs();
     return m;
@@ -202,6 +214,7 @@ int main(int argc, char* argv[])
         // Modes alternate within each repeat, so drift of the machine hits
         // all of them alike; the best repeat of each is reported.
         std::map<Precision, benchmark::PrecisionResult> best;
+        std::map<Precision, Measurement> split;
         Measurement last;
         for (int64_t r = 0; r < s.repeats; ++r)
         {
@@ -209,6 +222,7 @@ int main(int argc, char* argv[])
             {
                 last = measure(s, p);
                 benchmark::keepBest(best[p], last.samplesPerSecond, last.peakBytes);
+                split[p] = last;
             }
         }
 
@@ -222,6 +236,25 @@ int main(int argc, char* argv[])
             (long long)s.repeats, (long long)threads
         );
         benchmark::printPrecisionTable(modes, best, 2);
+
+        const Precision reference = split.count(Precision::full) ? Precision::full : modes[0];
+        const auto stepBytes = [](const Measurement& m)
+        { return m.peakBytes - m.betweenStepsBytes; };
+        std::printf(
+            "\nWhere the peak goes (last repeat; parameters %s, between steps also their"
+            " gradients, AdamW moments and the batch):\n%-8s %14s %14s %12s\n",
+            formatBytes(split.at(reference).parameterBytes).c_str(), "mode", "between steps",
+            "step adds", "adds/full"
+        );
+        for (Precision p : modes)
+        {
+            const auto& m = split.at(p);
+            std::printf(
+                "%-8s %14s %14s %12.2f\n", toString(p).c_str(),
+                formatBytes(m.betweenStepsBytes).c_str(), formatBytes(stepBytes(m)).c_str(),
+                double(stepBytes(m)) / double(stepBytes(split.at(reference)))
+            );
+        }
         return 0;
     }
     catch (const std::exception& e)

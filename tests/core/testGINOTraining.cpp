@@ -15,10 +15,12 @@
 #include "nop/surface/ForceCoefficients.hpp"
 #include "nop/surface/ShapeNetCar.hpp"
 #include "nop/surface/SurfaceReaders.hpp"
+#include "nop/surface/SurfaceWriter.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <functional>
 
 using namespace nop;
@@ -453,4 +455,30 @@ TEST(SurfacePrediction, BadInputNamesTheFileAndEntryAndWritesNothing)
 
     EXPECT_FALSE(std::filesystem::exists(job.outputFile));
     EXPECT_FALSE(std::filesystem::exists(dir.file("missing")));
+
+    // The training car itself lies in the box; grown by 25 % about its
+    // centre it leaves the margin of 0.1 (but stays within outRadius): a
+    // warning, and still a prediction
+    std::vector<std::string> lines;
+    const auto collect = [&](const std::string& line) { lines.push_back(line); };
+    const auto warned = [&]
+    {
+        return std::any_of(
+            lines.begin(), lines.end(),
+            [](const std::string& l) { return l.rfind("Warning: ", 0) == 0; }
+        );
+    };
+    EXPECT_EQ(runSurfacePrediction(job, collect).outsideBox, 0);
+    EXPECT_FALSE(warned());
+    Surface grown = readShapeNetCar(car1, test::sharedFile("cars/001_press.npy"));
+    const auto centre = (std::get<0>(grown.points.max(0)) + std::get<0>(grown.points.min(0))) / 2;
+    grown.points = centre + 1.25 * (grown.points - centre);
+    j = job;
+    j.surfaceFile = dir.file("grown.vtp");
+    writeSurfaceVtp(j.surfaceFile, grown);
+    lines.clear();
+    const auto result = runSurfacePrediction(j, collect);
+    EXPECT_GT(result.outsideBox, 0.001);
+    EXPECT_LT(result.outsideBox, 0.5);
+    EXPECT_TRUE(warned());
 }

@@ -177,9 +177,11 @@ Usage
     The coordinates are mapped into the unit cube [0, 1]^3 (one scale for
     all axes) around all training surfaces with boxMargin on every side;
     the model file records this box, so that predictSurface maps a new
-    surface the same way. A surface partly outside it, or a radius too
-    small for the latent grid, ends in an error naming outRadius and the
-    radius that would reach every query point.
+    surface the same way. predictSurface warns with the share of a
+    surface's points outside this box; a surface farther out than the
+    radius reaches, or a radius too small for the latent grid, ends in an
+    error naming outRadius and the radius that would reach every query
+    point.
 
     gino (channels come from the data: the signed distance, the fields'
     components; radii in unit-box lengths; latentResolution r and

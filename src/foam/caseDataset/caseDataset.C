@@ -9,6 +9,7 @@
 #include "nop/io/ArrayArchive.hpp"
 #include "nop/io/AtomicFile.hpp"
 #include "nop/io/Checksum.hpp"
+#include "nop/io/PathGlob.hpp"
 #include "nop/io/RegularFile.hpp"
 
 #include <nlohmann/json.hpp>
@@ -20,8 +21,6 @@
 #include "OStringStream.H"
 #include "Time.H"
 #include "fvMesh.H"
-
-#include <glob.h>
 
 #include <algorithm>
 #include <chrono>
@@ -447,23 +446,16 @@ Foam::fileNameList Foam::caseDataset::findCases
             pattern = root_/pattern;
         }
 
-        glob_t matches;
-        std::memset(&matches, 0, sizeof matches);
-        const int status = ::glob(pattern.c_str(), 0, nullptr, &matches);
         label found = 0;
-        if (status == 0)
+        for (const std::string& match : nop::matchingPaths(pattern))
         {
-            for (size_t i = 0; i < matches.gl_pathc; ++i)
+            const fileName dir(match);
+            if (isDir(dir/"constant"/"polyMesh") || isDir(dir/"constant"))
             {
-                const fileName dir(matches.gl_pathv[i]);
-                if (isDir(dir/"constant"/"polyMesh") || isDir(dir/"constant"))
-                {
-                    cases.append(dir);
-                    ++found;
-                }
+                cases.append(dir);
+                ++found;
             }
         }
-        globfree(&matches);
 
         if (!found)
         {

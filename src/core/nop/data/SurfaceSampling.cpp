@@ -242,6 +242,17 @@ torch::Tensor latentGridPoints(const std::vector<int64_t>& resolution)
 }
 
 
+int64_t latentGridSize(const std::vector<int64_t>& resolution)
+{
+    int64_t size = 1;
+    for (const int64_t n : resolution)
+    {
+        size *= n;
+    }
+    return size;
+}
+
+
 std::vector<int64_t> fieldComponents(
     const Surface& surface,
     const std::vector<std::string>& fields,

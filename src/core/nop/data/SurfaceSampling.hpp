@@ -54,6 +54,9 @@ struct LatentGridSpec
 /// i / (r_d - 1), as (points, d) float32, first dimension slowest.
 torch::Tensor latentGridPoints(const std::vector<int64_t>& resolution);
 
+/// The number of points of a latent grid: the product of `resolution`.
+int64_t latentGridSize(const std::vector<int64_t>& resolution);
+
 /// The components of each of `fields` on `surface` at `location`. Throws
 /// std::runtime_error naming the surface and entry 'fields' when one is
 /// missing (the error lists the arrays there).

@@ -12,6 +12,7 @@
 
 #include <torch/torch.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace nop
@@ -80,6 +81,16 @@ bool holdsFields(const Surface& surface, const SurfaceSampling& sampling)
     {
         return false;
     }
+}
+
+
+/// The fraction of the surface's points outside the unit box, where the
+/// training surfaces (with their margin) lie.
+double outsideTrainingBox(const Surface& surface, const SurfaceSampling& sampling)
+{
+    const auto u = sampling.unitBox.encode(surface.points.to(torch::kDouble));
+    const auto outside = ((u < 0) | (u > 1)).any(1);
+    return outside.to(torch::kDouble).mean().item<double>();
 }
 
 
@@ -156,15 +167,31 @@ SurfacePredictionResult predict(const SurfacePredictionJob& job, const Log& log)
     const Precision precision = fromString<Precision>(job.precision);
     const bool forces = job.forces.velocity > 0 || job.forces.area > 0;
 
+    if (const auto warning = reducedPrecisionWarning(device, job.precision); !warning.empty())
+    {
+        log(warning);
+    }
     SurfaceModel model = loadSurfaceModel(job.modelFile, device);
     const SurfaceSampling& sampling = model.sampling;
     const std::string pressure =
         job.forces.pressure.empty() ? sampling.fields.front() : job.forces.pressure;
     Surface surface = readOneSurface(job.surfaceFile);
     const bool compare = holdsFields(surface, sampling);
+    SurfacePredictionResult result;
     log("Read " + job.surfaceFile + ": " + std::to_string(surface.numPoints()) + " points, "
         + std::to_string(surface.numTriangles()) + " triangles"
         + (compare ? "; it holds the model's fields: comparing" : ""));
+
+    result.outsideBox = outsideTrainingBox(surface, sampling);
+    if (result.outsideBox > 0)
+    {
+        char percent[32];
+        std::snprintf(percent, sizeof percent, "%.1f", 100 * result.outsideBox);
+        log(std::string("Warning: ") + percent
+            + " % of the surface's points lie outside the box of the training surfaces (with"
+              " its margin): the model extrapolates there. Same units and placement as the"
+              " training surfaces?");
+    }
 
     const GeometrySample sample = sampleSurface(
         surface, surfaceName(job.surfaceFile, 0, 1), sampling, model.grid, compare, int(threads)
@@ -175,14 +202,8 @@ SurfacePredictionResult predict(const SurfacePredictionJob& job, const Log& log)
         auto& network = model.surrogate.model;
         network->eval();
         network->setPrecision(precision);
-        int64_t latentPoints = 1;
-        for (const int64_t n : model.grid.resolution)
-        {
-            latentPoints *= n;
-        }
-        prediction =
-            model.surrogate.predict(toDevice(packGeometries({&sample}, latentPoints), device))
-                .to(torch::kCPU);
+        const auto batch = packGeometries({&sample}, latentGridSize(model.grid.resolution));
+        prediction = model.surrogate.predict(toDevice(batch, device)).to(torch::kCPU);
     }
     if (!torch::isfinite(prediction).all().item<bool>())
     {
@@ -192,7 +213,6 @@ SurfacePredictionResult predict(const SurfacePredictionJob& job, const Log& log)
         );
     }
 
-    SurfacePredictionResult result;
     result.points = surface.numPoints();
     result.queries = sample.queries.size(0);
     result.fields = sampling.fields;

@@ -61,6 +61,9 @@ struct SurfacePredictionResult
 {
     int64_t points = 0;
     int64_t queries = 0;
+    /// Fraction of the surface's points outside the training surfaces'
+    /// box (a warning is logged when not 0).
+    double outsideBox = 0;
     std::vector<std::string> fields;
     double seconds = 0;
     bool forcesComputed = false;

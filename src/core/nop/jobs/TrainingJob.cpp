@@ -559,6 +559,11 @@ std::string train(const TrainingJob& job, const Log& log)
     log(surrogate.model->kind() + ": " + std::to_string(parameterCount(surrogate))
         + " parameters, device " + device.str() + ", " + std::to_string(threads)
         + " thread(s), precision " + toString(job.training.precision()));
+    if (const auto warning = reducedPrecisionWarning(device, toString(job.training.precision()));
+        !warning.empty())
+    {
+        log(warning);
+    }
 
     // Created before training: the checkpoint goes there too.
     const auto parent = std::filesystem::path(job.modelFile).parent_path();

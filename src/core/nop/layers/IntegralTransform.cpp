@@ -72,7 +72,6 @@ torch::Tensor IntegralTransformImpl::embed(const torch::Tensor& points)
 
 torch::Tensor IntegralTransformImpl::applyKernel(torch::Tensor features)
 {
-    const auto type = accumulationType(features);
     const size_t n = kernel->size();
     for (size_t i = 0; i < n; ++i)
     {
@@ -82,7 +81,7 @@ torch::Tensor IntegralTransformImpl::applyKernel(torch::Tensor features)
             features = torch::gelu(features);
         }
     }
-    return features.to(type);
+    return features;
 }
 
 
@@ -133,10 +132,28 @@ torch::Tensor IntegralTransformImpl::forward(
         "IntegralTransform: expected weights (", m, "), got ", weights.sizes()
     );
 
-    const auto yEmbedded = embed(y);
-    const auto xEmbedded = embed(x);
+    // Everything per neighbour pair (the kernel's inputs, outputs and their
+    // product with the features) is held in the type the kernel computes in
+    // under autocast, so what backward keeps per pair is reduced too; only
+    // the sums accumulate in `type`. Gathering in that type rounds exactly as
+    // the kernel's own cast would.
     const auto type = accumulationType(y);
-    const auto fFloat = features ? f.to(type) : torch::Tensor();
+    const auto pairType = autocastType(type, y.device());
+    const auto yEmbedded = embed(y).to(pairType);
+    const auto xEmbedded = embed(x).to(pairType);
+    const bool nonlinear = options.transform() == GNOTransform::nonlinear;
+    const auto fPair = nonlinear ? f.to(pairType) : torch::Tensor();
+    // f * w (or w alone) once per input point, not once per pair.
+    torch::Tensor multiplier = features ? f.to(type) : torch::Tensor();
+    if (weights.defined())
+    {
+        const auto w = weights.to(type).unsqueeze(1);
+        multiplier = features ? multiplier * w : w;
+    }
+    if (multiplier.defined())
+    {
+        multiplier = multiplier.to(pairType);
+    }
     const auto rows =
         torch::repeat_interleave(torch::arange(n, indices.options()), counts, 0, pairs);
 
@@ -150,21 +167,16 @@ torch::Tensor IntegralTransformImpl::forward(
         const auto i = rows.slice(0, start, end);
 
         std::vector<torch::Tensor> in{yEmbedded.index_select(0, j), xEmbedded.index_select(0, i)};
-        const auto fj = features ? fFloat.index_select(0, j) : torch::Tensor();
-        if (options.transform() == GNOTransform::nonlinear)
+        if (nonlinear)
         {
-            in.push_back(fj);
+            in.push_back(fPair.index_select(0, j));
         }
         auto k = applyKernel(torch::cat(in, 1));
-        if (features)
+        if (multiplier.defined())
         {
-            k = k * fj;
+            k = k * multiplier.index_select(0, j).to(k.scalar_type());
         }
-        if (weights.defined())
-        {
-            k = k * weights.to(type).index_select(0, j).unsqueeze(1);
-        }
-        out.index_add_(0, i, k);
+        out.index_add_(0, i, k.to(type));
     }
     if (options.reduction() == GNOReduction::mean)
     {

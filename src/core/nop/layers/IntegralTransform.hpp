@@ -52,9 +52,9 @@ struct IntegralTransformOptions
 /// out(x_i) = reduce over j in A(x_i) of k(e(y_j), e(x_i)[, f(y_j)]) [* f(y_j)]
 /// [* w_j], A(x_i) = indices[rowSplits[i] : rowSplits[i+1]], e the embedding.
 ///
-/// The kernel MLP runs under the caller's autocast (reduced precision); its
-/// outputs are taken to float32 (float64 for float64 points) before the
-/// products and the reduction, which accumulate in that type. A row without neighbours is 0. The
+/// The kernel MLP runs under the caller's autocast (reduced precision), and
+/// so do the per-pair products with f and w; the reduction accumulates in
+/// float32 (float64 for float64 points). A row without neighbours is 0. The
 /// lists may hold several samples packed one after the other (indices into the packed inputs): the
 /// transform never mixes rows.
 class IntegralTransformImpl : public torch::nn::Cloneable<IntegralTransformImpl>

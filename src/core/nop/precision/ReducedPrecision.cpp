@@ -28,6 +28,26 @@ bool emulated(torch::ScalarType dtype, const torch::Device& device)
 }
 
 
+torch::ScalarType autocastType(torch::ScalarType type, const torch::Device& device)
+{
+    if (type != torch::kFloat)
+    {
+        return type;
+    }
+    if (device.is_cuda() && at::autocast::is_enabled()
+        && !c10::impl::tls_is_dispatch_key_excluded(c10::DispatchKey::Autocast))
+    {
+        return at::autocast::get_autocast_gpu_dtype();
+    }
+    if (device.is_cpu() && at::autocast::is_cpu_enabled()
+        && !c10::impl::tls_is_dispatch_key_excluded(c10::DispatchKey::AutocastCPU))
+    {
+        return at::autocast::get_autocast_cpu_dtype();
+    }
+    return type;
+}
+
+
 torch::Tensor toReduced(const torch::Tensor& x, torch::ScalarType dtype)
 {
     if (emulated(dtype, x.device()))

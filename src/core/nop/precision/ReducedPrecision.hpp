@@ -27,6 +27,10 @@ inline torch::ScalarType accumulationType(const torch::Tensor& x)
     return x.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
 }
 
+/// The type the active autocast runs GEMMs of `type` inputs in on `device`:
+/// its reduced dtype for float32, else `type` (autocast off or excluded).
+torch::ScalarType autocastType(torch::ScalarType type, const torch::Device& device);
+
 /// Round `x` to `dtype`. Native: returns a tensor of that dtype; emulated:
 /// rounds through it and returns float32, so overflow and rounding show.
 torch::Tensor toReduced(const torch::Tensor& x, torch::ScalarType dtype);

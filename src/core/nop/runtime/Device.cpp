@@ -43,4 +43,31 @@ int64_t setThreads(int64_t threads, int64_t processes)
     return n;
 }
 
+bool nativeReducedArithmetic(const torch::Device& device)
+{
+    if (device.is_cuda())
+    {
+        return true;
+    }
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512bf16") || __builtin_cpu_supports("amx-bf16");
+#else
+    return false;
+#endif
+}
+
+
+std::string reducedPrecisionWarning(const torch::Device& device, const std::string& precision)
+{
+    if (precision == "full" || nativeReducedArithmetic(device))
+    {
+        return {};
+    }
+    return "Warning: this CPU has no native bfloat16 arithmetic (AVX512-BF16 or AMX): precision "
+           + precision
+           + " saves memory here but runs slower than full (LibTorch's bfloat16 kernels fall"
+             " back to reference code)";
+}
+
 } // namespace nop

@@ -19,4 +19,15 @@ torch::Device deviceFromString(const std::string& word);
 /// training and inference. Returns the number set.
 int64_t setThreads(int64_t threads, int64_t processes = 1);
 
+/// Whether `device` computes in its reduced type natively: CUDA always; a
+/// CPU with AVX512-BF16 or AMX-BF16. Elsewhere LibTorch's bfloat16 GEMMs
+/// fall back to slow reference kernels (measured on an AVX2-only EPYC:
+/// mixed at 0.31x full's speed), so reduced precision saves memory there
+/// but no time.
+bool nativeReducedArithmetic(const torch::Device& device);
+
+/// A warning for logs when `precision` (a reduced mode) runs on a device
+/// without native reduced arithmetic; empty otherwise.
+std::string reducedPrecisionWarning(const torch::Device& device, const std::string& precision);
+
 } // namespace nop

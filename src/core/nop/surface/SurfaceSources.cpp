@@ -2,6 +2,7 @@
 
 #include "nop/surface/NeuralOperatorCars.hpp"
 #include "nop/surface/ShapeNetCar.hpp"
+#include "nop/surface/ShapeNetFiles.hpp"
 #include "nop/surface/SurfaceReaders.hpp"
 
 #include <filesystem>
@@ -12,27 +13,10 @@ namespace nop
 namespace
 {
 
-const std::string shapeNetMeshEnding = "_tri_mesh.ply";
-
-
 bool endsWith(const std::string& s, const std::string& ending)
 {
     return s.size() >= ending.size()
            && s.compare(s.size() - ending.size(), ending.size(), ending) == 0;
-}
-
-
-/// The pressure file of a ShapeNet mesh, empty when there is none beside it.
-std::string shapeNetPressure(const std::string& path)
-{
-    if (!endsWith(path, shapeNetMeshEnding))
-    {
-        return {};
-    }
-    const std::string press =
-        path.substr(0, path.size() - shapeNetMeshEnding.size()) + "_press.npy";
-    std::error_code none;
-    return std::filesystem::exists(press, none) ? press : std::string();
 }
 
 } // namespace
@@ -49,7 +33,7 @@ std::vector<Surface> readSurfaces(const std::string& path)
         }
         return surfaces;
     }
-    const std::string press = shapeNetPressure(path);
+    const std::string press = shapeNetPressureOf(path);
     if (!press.empty())
     {
         return {readShapeNetCar(path, press)};

@@ -1,5 +1,6 @@
 #include "nop/training/GeometryTraining.hpp"
 
+#include "nop/data/SurfaceSampling.hpp"
 #include "nop/training/Losses.hpp"
 
 #include <stdexcept>
@@ -49,12 +50,7 @@ GeometryBatch batchOf(
     {
         chosen.push_back(&samples.at(size_t(order[i].item<int64_t>())));
     }
-    int64_t latentPoints = 1;
-    for (const int64_t n : model.smallestResolution())
-    {
-        latentPoints *= n;
-    }
-    return toDevice(packGeometries(chosen, latentPoints), device);
+    return toDevice(packGeometries(chosen, latentGridSize(model.smallestResolution())), device);
 }
 
 

@@ -10,11 +10,9 @@
 #include "optionsReader.H"
 #include "addToRunTimeSelectionTable.H"
 #include "OSspecific.H"
-#include "DynamicList.H"
 
-#include <glob.h>
-
-#include <cstring>
+#include "nop/io/PathGlob.hpp"
+#include "nop/surface/ShapeNetFiles.hpp"
 
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
 
@@ -32,41 +30,6 @@ namespace Foam
 namespace
 {
 
-//- The paths a pattern matches, sorted (none: empty)
-fileNameList globbed(const fileName& pattern)
-{
-    glob_t matches;
-    std::memset(&matches, 0, sizeof matches);
-    DynamicList<fileName> paths;
-    if (::glob(pattern.c_str(), 0, nullptr, &matches) == 0)
-    {
-        for (size_t i = 0; i < matches.gl_pathc; ++i)
-        {
-            paths.append(fileName(matches.gl_pathv[i]));
-        }
-    }
-    globfree(&matches);
-    return fileNameList(std::move(paths));
-}
-
-
-//- The ShapeNet car meshes of a directory (each with its pressure)
-fileNameList shapeNetCarsIn(const fileName& dir)
-{
-    DynamicList<fileName> meshes;
-    for (const fileName& mesh : globbed(dir/"*_tri_mesh.ply"))
-    {
-        const std::string m(mesh);
-        const fileName press(m.substr(0, m.size() - 13) + "_press.npy");
-        if (isFile(press))
-        {
-            meshes.append(mesh);
-        }
-    }
-    return fileNameList(std::move(meshes));
-}
-
-
 //- Every file an entry's paths (files, directories of ShapeNet cars, glob
 //- patterns) stand for; FatalIOError at the entry for one that stands for
 //- none
@@ -82,19 +45,18 @@ std::vector<std::string> expandFiles
     for (const std::string& entry : entries)
     {
         const fileName pattern(data.resolve(key, entry, caseDir));
-        const fileNameList matches(globbed(pattern));
+        const std::vector<std::string> matches(nop::matchingPaths(pattern));
         label found = 0;
-        for (const fileName& match : matches)
+        for (const std::string& match : matches)
         {
-            const fileNameList inside
+            const std::vector<std::string> inside
             (
-                isDir(match) ? shapeNetCarsIn(match) : fileNameList(1, match)
+                isDir(match)
+              ? nop::shapeNetCarsIn(match)
+              : std::vector<std::string>(1, match)
             );
-            for (const fileName& file : inside)
-            {
-                files.push_back(file);
-                ++found;
-            }
+            files.insert(files.end(), inside.begin(), inside.end());
+            found += inside.size();
         }
         if (!found)
         {

@@ -1,0 +1,39 @@
+#include "nop/surface/ShapeNetFiles.hpp"
+
+#include "nop/io/PathGlob.hpp"
+
+#include <filesystem>
+
+namespace nop
+{
+
+const std::string shapeNetMeshEnding = "_tri_mesh.ply";
+
+
+std::string shapeNetPressureOf(const std::string& meshPath)
+{
+    const size_t n = shapeNetMeshEnding.size();
+    if (meshPath.size() < n || meshPath.compare(meshPath.size() - n, n, shapeNetMeshEnding) != 0)
+    {
+        return {};
+    }
+    const std::string press = meshPath.substr(0, meshPath.size() - n) + "_press.npy";
+    std::error_code none;
+    return std::filesystem::is_regular_file(press, none) ? press : std::string();
+}
+
+
+std::vector<std::string> shapeNetCarsIn(const std::string& directory)
+{
+    std::vector<std::string> cars;
+    for (const std::string& mesh : matchingPaths(directory + "/*" + shapeNetMeshEnding))
+    {
+        if (!shapeNetPressureOf(mesh).empty())
+        {
+            cars.push_back(mesh);
+        }
+    }
+    return cars;
+}
+
+} // namespace nop
