@@ -5,6 +5,8 @@
 #include "nop/models/FNO.hpp"
 #include "nop/precision/LossScaler.hpp"
 #include "nop/precision/Precision.hpp"
+#include "nop/precision/ReducedPrecision.hpp"
+#include "nop/runtime/Device.hpp"
 
 #include <gtest/gtest.h>
 
@@ -163,4 +165,35 @@ TEST(Precision, LossScalerBacksOffOnOverflowAndGrows)
     EXPECT_EQ(off.currentScale(), 1);
     p.mutable_grad() = torch::tensor({NAN, 0.0f, 0.0f});
     EXPECT_FALSE(off.unscaleAndCheck({p}));
+}
+
+
+TEST(Precision, WarnsOfEmulatedBFloat16ForReducedModesOnly)
+{
+    const torch::Device cpu(torch::kCPU);
+    EXPECT_TRUE(reducedPrecisionWarning(cpu, "full").empty());
+    for (const char* mode : {"mixed", "half", "schedule"})
+    {
+        const auto warning = reducedPrecisionWarning(cpu, mode);
+        EXPECT_EQ(warning.empty(), nativeReducedArithmetic(cpu)) << mode;
+        if (!warning.empty())
+        {
+            EXPECT_HAS(warning, std::string("precision ") + mode);
+        }
+    }
+}
+
+
+TEST(Precision, AutocastTypeFollowsTheActiveScope)
+{
+    const torch::Device cpu(torch::kCPU);
+    EXPECT_EQ(autocastType(torch::kFloat, cpu), torch::kFloat);
+    {
+        AutocastScope autocast(true, cpu, torch::kBFloat16);
+        EXPECT_EQ(autocastType(torch::kFloat, cpu), torch::kBFloat16);
+        EXPECT_EQ(autocastType(torch::kDouble, cpu), torch::kDouble);
+        FullPrecisionScope full;
+        EXPECT_EQ(autocastType(torch::kFloat, cpu), torch::kFloat);
+    }
+    EXPECT_EQ(autocastType(torch::kFloat, cpu), torch::kFloat);
 }

@@ -34,13 +34,13 @@ torch::ScalarType autocastType(torch::ScalarType type, const torch::Device& devi
     {
         return type;
     }
-    if (device.is_cuda() && at::autocast::is_enabled()
-        && !c10::impl::tls_is_dispatch_key_excluded(c10::DispatchKey::Autocast))
+    // is_enabled()/is_cpu_enabled() read the thread's excluded dispatch
+    // keys: false inside a FullPrecisionScope too.
+    if (device.is_cuda() && at::autocast::is_enabled())
     {
         return at::autocast::get_autocast_gpu_dtype();
     }
-    if (device.is_cpu() && at::autocast::is_cpu_enabled()
-        && !c10::impl::tls_is_dispatch_key_excluded(c10::DispatchKey::AutocastCPU))
+    if (device.is_cpu() && at::autocast::is_cpu_enabled())
     {
         return at::autocast::get_autocast_cpu_dtype();
     }
