@@ -10,14 +10,21 @@ namespace nop
 const std::string shapeNetMeshEnding = "_tri_mesh.ply";
 
 
-std::string shapeNetPressureOf(const std::string& meshPath)
+bool isShapeNetMesh(const std::string& path)
 {
     const size_t n = shapeNetMeshEnding.size();
-    if (meshPath.size() < n || meshPath.compare(meshPath.size() - n, n, shapeNetMeshEnding) != 0)
+    return path.size() >= n && path.compare(path.size() - n, n, shapeNetMeshEnding) == 0;
+}
+
+
+std::string shapeNetPressureOf(const std::string& meshPath)
+{
+    if (!isShapeNetMesh(meshPath))
     {
         return {};
     }
-    const std::string press = meshPath.substr(0, meshPath.size() - n) + "_press.npy";
+    const std::string press =
+        meshPath.substr(0, meshPath.size() - shapeNetMeshEnding.size()) + "_press.npy";
     std::error_code none;
     return std::filesystem::is_regular_file(press, none) ? press : std::string();
 }

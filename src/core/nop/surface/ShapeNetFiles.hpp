@@ -13,6 +13,9 @@ namespace nop
 /// "_tri_mesh.ply": the ending of a ShapeNet car mesh.
 extern const std::string shapeNetMeshEnding;
 
+/// Whether `path` ends in shapeNetMeshEnding.
+bool isShapeNetMesh(const std::string& path);
+
 /// The pressure file beside the ShapeNet mesh `meshPath`; empty when the
 /// path is not such a mesh or no pressure file is there.
 std::string shapeNetPressureOf(const std::string& meshPath);

@@ -10,21 +10,9 @@
 namespace nop
 {
 
-namespace
-{
-
-bool endsWith(const std::string& s, const std::string& ending)
-{
-    return s.size() >= ending.size()
-           && s.compare(s.size() - ending.size(), ending.size(), ending) == 0;
-}
-
-} // namespace
-
-
 std::vector<Surface> readSurfaces(const std::string& path)
 {
-    if (endsWith(std::filesystem::path(path).extension().string(), ".pt"))
+    if (std::filesystem::path(path).extension() == ".pt")
     {
         std::vector<Surface> surfaces;
         for (auto& car : readNeuralOperatorCars(path))
@@ -45,7 +33,7 @@ std::vector<Surface> readSurfaces(const std::string& path)
 std::string surfaceName(const std::string& path, size_t index, size_t count)
 {
     std::string name = std::filesystem::path(path).filename().string();
-    if (endsWith(name, shapeNetMeshEnding))
+    if (isShapeNetMesh(name))
     {
         name.resize(name.size() - shapeNetMeshEnding.size());
     }
