@@ -237,13 +237,16 @@ int main(int argc, char *argv[])
     writePrediction(fields, model, runTime, times);
     const double writeSeconds = stageTime.elapsedTime();
 
-    const label nOutside = model.channels().nCellsOutsideGrid();
+    const label nOutside = model.nCellsNotPredicted();
     if (nOutside)
     {
         Info<< nOutside << " of " << returnReduce(mesh.nCells(), sumOp<label>())
-            << " cells lie outside the box of the latent grid "
-            << model.channels().grid().bounds() << ": they keep the values"
-            << " of time " << times.start << nl;
+            << " cells lie outside the box of the latent grid";
+        if (!model.onBodies())
+        {
+            Info<< " " << model.channels().grid().bounds();
+        }
+        Info<< ": they keep the values of time " << times.start << nl;
     }
     Info<< "Wrote " << model.outputs() << " to time " << times.write << nl
         << "Wall time: load " << loadSeconds << " s, sampling "

@@ -168,13 +168,19 @@ nop::TrainingJob Foam::readTrainingJob
         job.training.loss(nop::LossKind::l2);
     }
 
-    // Grids for FNO, surfaces for GINO: refused before any data is read
-    const word dataType(dict.subDict("data").get<word>("type"));
-    if ((model == "gino") != (dataType == "surfaces"))
+    // Grids for FNO; surfaces, or cases around a body (patches), for
+    // GINO: refused before any data is read
+    const dictionary& dataDict = dict.subDict("data");
+    const word dataType(dataDict.get<word>("type"));
+    const bool bodies =
+        dataType == "cases" && dataDict.found("patches", keyType::LITERAL);
+    if ((model == "gino") != (dataType == "surfaces" || bodies))
     {
         top.error("model")
             << "model " << model << " does not train on data of type " << dataType
-            << " (model gino takes data of type surfaces, model fno the others)"
+            << (bodies ? " with patches" : "")
+            << " (model gino takes data of type surfaces or of type cases with"
+            << " patches, model fno the others)"
             << nl << exit(FatalIOError);
     }
 

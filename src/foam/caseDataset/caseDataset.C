@@ -421,16 +421,18 @@ Foam::caseDataset::caseDataset
 
 Foam::fileNameList Foam::caseDataset::findCases
 (
+    const dictionary& dict,
+    const fileName& root,
     const word& keyword,
     bool required
-) const
+)
 {
     List<fileName> patterns;
-    if (!dict_.readIfPresent(keyword, patterns))
+    if (!dict.readIfPresent(keyword, patterns))
     {
         if (required)
         {
-            FatalIOErrorInFunction(dict_)
+            FatalIOErrorInFunction(dict)
                 << keyword << ": missing (a list of case directories)"
                 << exit(FatalIOError);
         }
@@ -443,7 +445,7 @@ Foam::fileNameList Foam::caseDataset::findCases
         pattern.expand();
         if (!pattern.isAbsolute())
         {
-            pattern = root_/pattern;
+            pattern = root/pattern;
         }
 
         label found = 0;
@@ -459,14 +461,14 @@ Foam::fileNameList Foam::caseDataset::findCases
 
         if (!found)
         {
-            FatalIOErrorInFunction(dict_)
+            FatalIOErrorInFunction(dict)
                 << keyword << ": " << pattern << " matches no case directory"
                 << " (one holding constant/)" << exit(FatalIOError);
         }
     }
     if (required && cases.empty())
     {
-        FatalIOErrorInFunction(dict_)
+        FatalIOErrorInFunction(dict)
             << keyword << ": an empty list; give at least one case directory"
             << " (glob patterns allowed)" << exit(FatalIOError);
     }
@@ -476,11 +478,12 @@ Foam::fileNameList Foam::caseDataset::findCases
 
 void Foam::caseDataset::selectTimes
 (
+    const dictionary& dict,
     const fileName& caseDir,
     instant& first,
     word& inputTime,
     word& outputTime
-) const
+)
 {
     // Times: inputs at the first, outputs at latestTime or the given one
     DynamicList<instant> times;
@@ -493,7 +496,7 @@ void Foam::caseDataset::selectTimes
     }
     if (times.empty())
     {
-        FatalIOErrorInFunction(dict_)
+        FatalIOErrorInFunction(dict)
             << "Case " << caseDir << " has no time directory"
             << exit(FatalIOError);
     }
@@ -501,7 +504,7 @@ void Foam::caseDataset::selectTimes
     inputTime = times.first().name();
     outputTime = times.last().name();
 
-    const entry* timeEntry = dict_.findEntry("time", keyType::LITERAL);
+    const entry* timeEntry = dict.findEntry("time", keyType::LITERAL);
     if (timeEntry)
     {
         const token t(timeEntry->stream());
@@ -518,7 +521,7 @@ void Foam::caseDataset::selectTimes
             }
             if (found < 0)
             {
-                FatalIOErrorInFunction(dict_)
+                FatalIOErrorInFunction(dict)
                     << "time: case " << caseDir << " has no time " << value
                     << " (times: " << times << ")" << exit(FatalIOError);
             }
@@ -526,7 +529,7 @@ void Foam::caseDataset::selectTimes
         }
         else if (!t.isWord() || t.wordToken() != "latestTime")
         {
-            FatalIOErrorInFunction(dict_)
+            FatalIOErrorInFunction(dict)
                 << "time: expected latestTime or a time value, found " << t
                 << exit(FatalIOError);
         }
@@ -535,7 +538,7 @@ void Foam::caseDataset::selectTimes
     {
         // A decomposed run keeps its solution in processor*/
         const bool decomposed = isDir(caseDir/"processor0");
-        FatalIOErrorInFunction(dict_)
+        FatalIOErrorInFunction(dict)
             << "Case " << caseDir << " has no solution: its only time is "
             << inputTime
             << (
@@ -729,7 +732,7 @@ void Foam::caseDataset::appendCase
     instant first;
     word inputTime;
     word outputTime;
-    selectTimes(caseDir, first, inputTime, outputTime);
+    selectTimes(dict_, caseDir, first, inputTime, outputTime);
 
     const std::string key(cacheKey(caseDir, inputTime, outputTime));
     string name(caseDir.relative(root_));
@@ -773,8 +776,8 @@ void Foam::caseDataset::appendCase
 
 nop::ArrayDatasets Foam::caseDataset::sample()
 {
-    const fileNameList trainCases(findCases("trainCases", true));
-    const fileNameList testCases(findCases("testCases", false));
+    const fileNameList trainCases(findCases(dict_, root_, "trainCases", true));
+    const fileNameList testCases(findCases(dict_, root_, "testCases", false));
 
     nop::ArrayDatasets data;
     data.train.name = "train";

@@ -77,7 +77,9 @@ Foam::surrogateModel::surrogateModel
     modelFile_(dict.get<fileName>("modelFile").expand()),
     precision_(dict.getOrDefault<word>("precision", "full")),
     predictor_(),
-    channels_()
+    channels_(),
+    bodies_(),
+    mesh_(mesh)
 {
     if (!modelFile_.isAbsolute())
     {
@@ -134,6 +136,23 @@ Foam::surrogateModel::surrogateModel
             << "modelFile: " << failure.c_str() << exit(FatalIOError);
     }
     Pstream::scatter(application);
+
+    if (isBodySetup(application))
+    {
+        bool onBodies = predictor_ && predictor_->onBodies();
+        Pstream::scatter(onBodies);
+        if (!onBodies)
+        {
+            FatalIOErrorInFunction(dict)
+                << "modelFile: " << modelFile_ << " holds a set-up of bodies"
+                << " but no GINO on bodies" << exit(FatalIOError);
+        }
+        bodies_.reset
+        (
+            new bodyChannels(mesh, bodySetupFromJson(application, modelFile_, dict), dict)
+        );
+        return;
+    }
 
     // The mesh must have the dimensions of the training grid
     label trainedDims = 0;
@@ -232,12 +251,88 @@ Foam::surrogateModel::~surrogateModel() = default;
 
 // * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
 
+const Foam::surrogateChannels& Foam::surrogateModel::channels() const
+{
+    if (!channels_)
+    {
+        FatalErrorInFunction
+            << modelFile_ << " is a model on bodies: it has no latent-grid"
+            << " channels" << exit(FatalError);
+    }
+    return *channels_;
+}
+
+
+const Foam::bodyChannels& Foam::surrogateModel::bodies() const
+{
+    if (!bodies_)
+    {
+        FatalErrorInFunction
+            << modelFile_ << " is a model on a latent grid (FNO), not on"
+            << " bodies" << exit(FatalError);
+    }
+    return *bodies_;
+}
+
+
+std::vector<float> Foam::surrogateModel::predictBody
+(
+    double* samplingSeconds
+) const
+{
+    const clockTime samplingTime;
+    const nop::BodyCase body = bodies_->gatherBody(mesh_.time().path());
+    if (samplingSeconds)
+    {
+        *samplingSeconds = samplingTime.elapsedTime();
+    }
+
+    std::vector<int64_t> rows;
+    nop::SurrogatePredictor::BodyPrediction y;
+    string failure;
+    if (Pstream::master())
+    {
+        try
+        {
+            const Foam::floatingPointTrapsOff trapsOff;
+            rows = predictor_->cellsInsideBox(body.cellCentres);
+            y = predictor_->predictBody(body, rows, precision_);
+        }
+        catch (const std::exception& e)
+        {
+            failure = e.what();
+        }
+        if (failure.empty() && y.outsideBox > 0)
+        {
+            WarningInFunction
+                << 100*y.outsideBox << " % of the body's points lie outside"
+                << " the latent box of " << modelFile_ << ": a body larger"
+                << " or placed elsewhere than the training ones (units?)"
+                << endl;
+        }
+    }
+    Pstream::scatter(failure);
+    if (!failure.empty())
+    {
+        FatalErrorInFunction
+            << "modelFile " << modelFile_ << ": the prediction failed on the"
+            << " master processor: " << failure.c_str() << exit(FatalError);
+    }
+    return bodies_->distribute(rows, y.surface, y.volume);
+}
+
+
 std::vector<float> Foam::surrogateModel::predict
 (
     const word& timeName,
     double* samplingSeconds
 ) const
 {
+    if (bodies_)
+    {
+        return predictBody(samplingSeconds);
+    }
+
     // Inputs: every processor holds the whole grid after sampling
     const clockTime samplingTime;
     std::vector<float> x;

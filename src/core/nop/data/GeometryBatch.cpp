@@ -47,7 +47,8 @@ GeometryBatch packGeometries(
 
     GeometryBatch batch;
     batch.samples = int64_t(samples.size());
-    std::vector<torch::Tensor> points, features, latents, queries, values;
+    std::vector<torch::Tensor> points, features, latents, queries, values, masks;
+    bool masked = false;
     std::vector<Neighbours> toLatent, fromLatent;
     std::vector<int64_t> pointShifts, latentShifts, querySplits{0};
     int64_t pointCount = 0;
@@ -64,6 +65,11 @@ GeometryBatch packGeometries(
             || sample.targets.defined() != targets)
         {
             refuse(sample, "features or targets given for some samples of a batch only");
+        }
+        if (sample.targetMask.defined()
+            && (!sample.targets.defined() || sample.targetMask.sizes() != sample.targets.sizes()))
+        {
+            refuse(sample, "a target mask must have the shape of the targets");
         }
         if (sample.toLatent.queries() != latentPoints
             || sample.fromLatent.queries() != sample.queries.size(0))
@@ -88,6 +94,11 @@ GeometryBatch packGeometries(
         if (targets)
         {
             values.push_back(sample.targets);
+            masked = masked || sample.targetMask.defined();
+            masks.push_back(
+                sample.targetMask.defined() ? sample.targetMask.to(torch::kBool)
+                                            : torch::ones(sample.targets.sizes(), torch::kBool)
+            );
         }
         toLatent.push_back(sample.toLatent);
         fromLatent.push_back(sample.fromLatent);
@@ -110,6 +121,10 @@ GeometryBatch packGeometries(
     if (targets)
     {
         batch.targets = torch::cat(values);
+        if (masked)
+        {
+            batch.targetMask = torch::cat(masks);
+        }
     }
     batch.toLatent = concatenate(toLatent, pointShifts);
     batch.fromLatent = concatenate(fromLatent, latentShifts);
@@ -127,8 +142,8 @@ GeometryBatch toDevice(const GeometryBatch& batch, const torch::Device& device)
     GeometryBatch moved = batch;
     for (torch::Tensor* t :
          {&moved.points, &moved.pointFeatures, &moved.latentFeatures, &moved.queries,
-          &moved.querySplits, &moved.targets, &moved.toLatent.indices, &moved.toLatent.rowSplits,
-          &moved.fromLatent.indices, &moved.fromLatent.rowSplits})
+          &moved.querySplits, &moved.targets, &moved.targetMask, &moved.toLatent.indices,
+          &moved.toLatent.rowSplits, &moved.fromLatent.indices, &moved.fromLatent.rowSplits})
     {
         *t = move(*t);
     }

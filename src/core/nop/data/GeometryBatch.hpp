@@ -30,6 +30,9 @@ struct GeometrySample
     torch::Tensor queries;
     /// (n, outChannels) float32 at the queries; undefined when predicting.
     torch::Tensor targets;
+    /// (n, outChannels) bool: which targets exist (a surface field has none
+    /// at a cell centre), or undefined for all. Absent targets hold 0.
+    torch::Tensor targetMask;
     /// Rows: the latent-grid points; indices into points.
     Neighbours toLatent;
     /// Rows: the queries; indices into the latent-grid points.
@@ -47,6 +50,7 @@ struct GeometryBatch
     torch::Tensor queries;        ///< (sum n, d)
     torch::Tensor querySplits;    ///< (samples + 1) int64: sample s is rows [s], [s+1]
     torch::Tensor targets;        ///< (sum n, outChannels) or undefined
+    torch::Tensor targetMask;     ///< (sum n, outChannels) bool, or undefined for all
     Neighbours toLatent;          ///< rows: samples x latent points, sample-major
     Neighbours fromLatent;        ///< rows: sum n
 };

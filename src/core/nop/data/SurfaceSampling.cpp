@@ -83,66 +83,6 @@ torch::Tensor targetsOf(const Surface& s, const SurfaceSampling& sampling)
 }
 
 
-/// Every query has a latent-grid point within outRadius, or the error
-/// says which radius would reach them all.
-void checkEveryQueryReached(
-    const Surface& s,
-    const Neighbours& fromLatent,
-    const torch::Tensor& queries,
-    const LatentGridSpec& grid
-)
-{
-    const auto counts = fromLatent.rowSplits.slice(0, 1) - fromLatent.rowSplits.slice(0, 0, -1);
-    const int64_t alone = (counts == 0).sum().item<int64_t>();
-    if (alone == 0)
-    {
-        return;
-    }
-    // The nearest latent point of a query is its coordinates rounded to
-    // the grid (clamped into the box).
-    auto spacing =
-        torch::tensor(
-            std::vector<double>(grid.resolution.begin(), grid.resolution.end()), torch::kDouble
-        )
-        - 1;
-    const auto u = queries.to(torch::kDouble);
-    const auto nearest = (u * spacing).round().clamp_min(0).minimum(spacing) / spacing;
-    const double needed = (u - nearest).norm(2, 1).max().item<double>();
-    std::ostringstream os;
-    os << alone << " of " << queries.size(0)
-       << " query points have no latent-grid point within outRadius " << grid.outRadius
-       << " (unit-box lengths); an outRadius of at least " << needed * 1.001
-       << " reaches them all (or refine latentResolution)"
-       << (needed > 0.5 ? ", or the surface lies outside the training surfaces' box" : "");
-    refuse(s, "outRadius", os.str());
-}
-
-
-/// The signed distance on the latent grid in unit-box lengths,
-/// (1, r1, r2, r3).
-torch::Tensor latentDistance(
-    const Surface& s,
-    const SurfaceSampling& sampling,
-    const torch::Tensor& latent,
-    const std::vector<int64_t>& resolution,
-    int threads
-)
-{
-    if (s.numTriangles() == 0)
-    {
-        refuse(
-            s, "signedDistance",
-            "a point cloud (no triangles) has no inside: its signed distance is undefined; set "
-            "signedDistance no"
-        );
-    }
-    const auto physical = sampling.unitBox.decode(latent.to(torch::kDouble));
-    const auto distance = signedDistance(s, physical, threads) * sampling.unitBox.scale;
-    std::vector<int64_t> shape{1};
-    shape.insert(shape.end(), resolution.begin(), resolution.end());
-    return distance.to(torch::kFloat).reshape(shape);
-}
-
 } // namespace
 
 
@@ -157,22 +97,33 @@ int64_t SurfaceSampling::channels() const
 }
 
 
-std::vector<std::string> SurfaceSampling::channelNames() const
+std::vector<std::string> fieldChannelNames(
+    const std::vector<std::string>& fields,
+    const std::vector<int64_t>& components,
+    const std::string& prefix
+)
 {
     static const char* const axes[3] = {"x", "y", "z"};
     std::vector<std::string> names;
     for (size_t f = 0; f < fields.size(); ++f)
     {
-        for (int64_t c = 0; c < components[f]; ++c)
+        for (int64_t c = 0; c < components.at(f); ++c)
         {
             names.push_back(
-                components[f] == 1
-                    ? fields[f]
-                    : fields[f] + "." + (components[f] == 3 ? axes[c] : std::to_string(c))
+                prefix
+                + (components[f] == 1
+                       ? fields[f]
+                       : fields[f] + "." + (components[f] == 3 ? axes[c] : std::to_string(c)))
             );
         }
     }
     return names;
+}
+
+
+std::vector<std::string> SurfaceSampling::channelNames() const
+{
+    return fieldChannelNames(fields, components);
 }
 
 
@@ -284,6 +235,63 @@ torch::Tensor surfaceQueries(const Surface& surface, SurfaceLocation location)
 }
 
 
+void checkEveryQueryReached(
+    const Surface& s,
+    const Neighbours& fromLatent,
+    const torch::Tensor& queries,
+    const LatentGridSpec& grid
+)
+{
+    const auto counts = fromLatent.rowSplits.slice(0, 1) - fromLatent.rowSplits.slice(0, 0, -1);
+    const int64_t alone = (counts == 0).sum().item<int64_t>();
+    if (alone == 0)
+    {
+        return;
+    }
+    // The nearest latent point of a query is its coordinates rounded to
+    // the grid (clamped into the box).
+    auto spacing =
+        torch::tensor(
+            std::vector<double>(grid.resolution.begin(), grid.resolution.end()), torch::kDouble
+        )
+        - 1;
+    const auto u = queries.to(torch::kDouble);
+    const auto nearest = (u * spacing).round().clamp_min(0).minimum(spacing) / spacing;
+    const double needed = (u - nearest).norm(2, 1).max().item<double>();
+    std::ostringstream os;
+    os << alone << " of " << queries.size(0)
+       << " query points have no latent-grid point within outRadius " << grid.outRadius
+       << " (unit-box lengths); an outRadius of at least " << needed * 1.001
+       << " reaches them all (or refine latentResolution)"
+       << (needed > 0.5 ? ", or the surface lies outside the training surfaces' box" : "");
+    refuse(s, "outRadius", os.str());
+}
+
+
+torch::Tensor latentDistance(
+    const Surface& s,
+    const UnitBox& unitBox,
+    const std::vector<int64_t>& resolution,
+    int threads
+)
+{
+    if (s.numTriangles() == 0)
+    {
+        refuse(
+            s, "signedDistance",
+            "a point cloud (no triangles) has no inside: its signed distance is undefined; set "
+            "signedDistance no"
+        );
+    }
+    const auto latent = latentGridPoints(resolution);
+    const auto physical = unitBox.decode(latent.to(torch::kDouble));
+    const auto distance = signedDistance(s, physical, threads) * unitBox.scale;
+    std::vector<int64_t> shape{1};
+    shape.insert(shape.end(), resolution.begin(), resolution.end());
+    return distance.to(torch::kFloat).reshape(shape);
+}
+
+
 GeometrySample sampleSurface(
     const Surface& surface,
     const std::string& name,
@@ -314,7 +322,7 @@ GeometrySample sampleSurface(
     const auto latent = latentGridPoints(grid.resolution);
     if (sampling.signedDistance)
     {
-        sample.latentFeatures = latentDistance(surface, sampling, latent, grid.resolution, threads);
+        sample.latentFeatures = latentDistance(surface, sampling.unitBox, grid.resolution, threads);
     }
     sample.toLatent = radiusSearch(sample.points, latent, grid.inRadius, threads);
     sample.fromLatent = radiusSearch(latent, sample.queries, grid.outRadius, threads);

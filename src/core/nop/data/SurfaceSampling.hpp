@@ -41,6 +41,15 @@ struct SurfaceSampling
     static SurfaceSampling fromJson(const nlohmann::json& json, const std::string& what);
 };
 
+/// One name per channel of `fields` with `components` each: prefix and the
+/// field's name, with ".x" ".y" ".z" (or ".<i>") appended for a field of
+/// several components.
+std::vector<std::string> fieldChannelNames(
+    const std::vector<std::string>& fields,
+    const std::vector<int64_t>& components,
+    const std::string& prefix = ""
+);
+
 /// The latent grid of a GINO (its options latentResolution, inRadius and
 /// outRadius), as the sampling needs it.
 struct LatentGridSpec
@@ -84,6 +93,26 @@ GeometrySample sampleSurface(
     const LatentGridSpec& grid,
     bool withTargets,
     int threads = 0
+);
+
+/// The signed distance to `surface` on the latent grid of `resolution`
+/// over `unitBox`, in unit-box lengths, (1, r1, r2, r3) float32. Throws
+/// naming the surface and entry 'signedDistance' for a point cloud.
+torch::Tensor latentDistance(
+    const Surface& surface,
+    const UnitBox& unitBox,
+    const std::vector<int64_t>& resolution,
+    int threads
+);
+
+/// Throws std::runtime_error naming the surface and entry 'outRadius'
+/// unless every row of `fromLatent` (one per query) has a neighbour; the
+/// error says which radius would reach them all.
+void checkEveryQueryReached(
+    const Surface& surface,
+    const Neighbours& fromLatent,
+    const torch::Tensor& queries,
+    const LatentGridSpec& grid
 );
 
 /// Where `location`'s values of `surface` are: its points, or the centres

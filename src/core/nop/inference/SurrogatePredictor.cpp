@@ -1,5 +1,7 @@
 #include "nop/inference/SurrogatePredictor.hpp"
 
+#include "nop/data/BodySampling.hpp"
+#include "nop/models/GINO.hpp"
 #include "nop/models/ModelFile.hpp"
 #include "nop/precision/Precision.hpp"
 #include "nop/runtime/Device.hpp"
@@ -18,12 +20,30 @@ struct SurrogatePredictor::Impl
         modelFile(file),
         device(dev),
         surrogate(loadModelFile(file, dev))
-    {}
+    {
+        if (!surrogate.geometry.empty())
+        {
+            const auto json = nlohmann::json::parse(surrogate.geometry, nullptr, false);
+            if (json.is_discarded())
+            {
+                throw std::runtime_error(
+                    "model file '" + file + "': its geometry record is not JSON text"
+                );
+            }
+            if (BodySampling::describes(json))
+            {
+                bodies = BodySampling::fromJson(json, "model file '" + file + "': geometry");
+                onBodies = true;
+            }
+        }
+    }
 
     std::string modelFile;
     torch::Device device;
     Surrogate surrogate;
     int64_t threads = 0;
+    bool onBodies = false;
+    BodySampling bodies;
 };
 
 
@@ -102,6 +122,104 @@ int64_t SurrogatePredictor::threads() const
 }
 
 
+std::string SurrogatePredictor::kind() const
+{
+    return impl_->surrogate.model->kind();
+}
+
+
+bool SurrogatePredictor::onBodies() const
+{
+    return impl_->onBodies;
+}
+
+
+const BodyFields& SurrogatePredictor::surfaceFields() const
+{
+    return impl_->bodies.surfaceFields;
+}
+
+
+const BodyFields& SurrogatePredictor::volumeFields() const
+{
+    return impl_->bodies.volumeFields;
+}
+
+
+std::vector<int64_t> SurrogatePredictor::cellsInsideBox(const std::vector<double>& cellCentres
+) const
+{
+    return nop::cellsInsideBox(impl_->bodies, cellCentres);
+}
+
+
+SurrogatePredictor::BodyPrediction SurrogatePredictor::predictBody(
+    const BodyCase& body,
+    const std::vector<int64_t>& volumeRows,
+    const std::string& precision
+) const
+{
+    if (!impl_->onBodies)
+    {
+        throw std::invalid_argument(
+            impl_->modelFile + ": a " + kind()
+            + " model not trained on the bodies of cases (data of type cases with patches)"
+        );
+    }
+    return withoutBacktrace(
+        [&]
+        {
+            auto& surrogate = impl_->surrogate;
+            const auto* gino = dynamic_cast<const GINOImpl*>(surrogate.model.get());
+            const auto& o = gino->options;
+            const LatentGridSpec grid{o.latentResolution(), o.inRadius(), o.outRadius()};
+            const BodySampling& sampling = impl_->bodies;
+            const GeometrySample sample =
+                sampleBody(body, sampling, grid, volumeRows, false, int(torch::get_num_threads()));
+
+            torch::NoGradGuard noGrad;
+            surrogate.model->setPrecision(fromString<Precision>(precision));
+            const auto y = surrogate
+                               .predict(toDevice(
+                                   packGeometries({&sample}, latentGridSize(o.latentResolution())),
+                                   impl_->device
+                               ))
+                               .to(torch::kCPU, torch::kFloat)
+                               .contiguous();
+            surrogate.model->setPrecision(Precision::full);
+            if (!torch::isfinite(y).all().item<bool>())
+            {
+                throw std::runtime_error(
+                    impl_->modelFile + ": the prediction for case '" + body.name
+                    + "' is not finite (a body out of the range the model was trained on?)"
+                );
+            }
+
+            const int64_t sc = sampling.surfaceFields.channels();
+            const int64_t faces = sc > 0 ? body.faces() : 0;
+            BodyPrediction result;
+            const auto keep = [](const torch::Tensor& t)
+            {
+                const auto c = t.contiguous();
+                return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+            };
+            if (sc > 0)
+            {
+                result.surface = keep(y.slice(0, 0, faces).slice(1, 0, sc));
+            }
+            if (!sampling.volumeFields.empty())
+            {
+                result.volume = keep(y.slice(0, faces).slice(1, sc));
+            }
+            const auto u =
+                sampling.unitBox.encode(torch::tensor(body.points, torch::kDouble).view({-1, 3}));
+            result.outsideBox = ((u < 0) | (u > 1)).any(1).to(torch::kDouble).mean().item<double>();
+            return result;
+        }
+    );
+}
+
+
 std::vector<float> SurrogatePredictor::predict(
     const std::vector<float>& x,
     const std::vector<int64_t>& resolution,
@@ -109,6 +227,14 @@ std::vector<float> SurrogatePredictor::predict(
 ) const
 {
     auto& surrogate = impl_->surrogate;
+    if (surrogate.model->onGeometry())
+    {
+        throw std::invalid_argument(
+            impl_->modelFile + ": a " + kind()
+            + " model predicts on geometries, not on a grid (surfaces: predictSurface; bodies of"
+              " cases: surrogateFoam)"
+        );
+    }
     const auto modes = surrogate.model->smallestResolution();
     if (resolution.size() != modes.size())
     {

@@ -3,6 +3,8 @@
 // Running a trained surrogate on new inputs, behind a torch-free interface
 // so that the OpenFOAM side (solver, function object) can call it.
 
+#include "nop/data/BodyCase.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -59,6 +61,42 @@ public:
     std::vector<float> predict(
         const std::vector<float>& x,
         const std::vector<int64_t>& resolution,
+        const std::string& precision = "full"
+    ) const;
+
+    /// The model's kind: "FNO" or "GINO".
+    std::string kind() const;
+
+    /// True for a GINO trained on the bodies of cases: predictBody applies,
+    /// predict does not.
+    bool onBodies() const;
+
+    /// The fields such a model predicts at wall faces and at cells.
+    const BodyFields& surfaceFields() const;
+    const BodyFields& volumeFields() const;
+
+    /// The rows of `cellCentres` (3 per cell) inside the model's latent box:
+    /// the cells it predicts.
+    std::vector<int64_t> cellsInsideBox(const std::vector<double>& cellCentres) const;
+
+    struct BodyPrediction
+    {
+        /// faces x surface channels and volumeRows x volume channels,
+        /// row-major, in physical units.
+        std::vector<float> surface;
+        std::vector<float> volume;
+        /// Fraction of the body's vertices outside the latent box.
+        double outsideBox = 0;
+    };
+
+    /// A model on bodies: the fields of `body` (no values needed) at its
+    /// wall faces and at its cells `volumeRows` (from cellsInsideBox).
+    /// Throws std::invalid_argument for a model not on bodies,
+    /// std::runtime_error naming the case and entry for a body out of the
+    /// model's reach (BodySampling.hpp) or a prediction that is not finite.
+    BodyPrediction predictBody(
+        const BodyCase& body,
+        const std::vector<int64_t>& volumeRows,
         const std::string& precision = "full"
     ) const;
 

@@ -1,5 +1,6 @@
 #include "nop/jobs/SurfacePrediction.hpp"
 
+#include "nop/data/BodySampling.hpp"
 #include "nop/data/SurfaceSampling.hpp"
 #include "nop/models/GINO.hpp"
 #include "nop/models/ModelFile.hpp"
@@ -46,9 +47,17 @@ SurfaceModel loadSurfaceModel(const std::string& path, const torch::Device& devi
         );
     }
     const auto& o = gino->options;
-    SurfaceSampling sampling = SurfaceSampling::fromJson(
-        nlohmann::json::parse(surrogate.geometry), "model file '" + path + "': geometry"
-    );
+    const auto geometry = nlohmann::json::parse(surrogate.geometry);
+    if (BodySampling::describes(geometry))
+    {
+        throw std::runtime_error(
+            "model file '" + path
+            + "': a GINO trained on cases around a body (data type cases with patches); it"
+              " predicts on a case's mesh: run surrogateFoam in the case"
+        );
+    }
+    SurfaceSampling sampling =
+        SurfaceSampling::fromJson(geometry, "model file '" + path + "': geometry");
     return {
         std::move(surrogate),
         std::move(sampling),

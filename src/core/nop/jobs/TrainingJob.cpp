@@ -1,5 +1,6 @@
 #include "nop/jobs/TrainingJob.hpp"
 
+#include "nop/data/BodyDataset.hpp"
 #include "nop/data/SurfaceDataset.hpp"
 #include "nop/data/TensorFileDataset.hpp"
 #include "nop/io/AtomicFile.hpp"
@@ -186,6 +187,29 @@ TensorFileDatasets datasetsFromArrays(const ArrayDatasets& arrays)
 }
 
 
+/// What the report says of a job's bodies: the cases and the fields.
+nlohmann::json bodiesSummary(const BodyCaseDatasets& bodies)
+{
+    const auto names = [](const std::vector<BodyCase>& cases)
+    {
+        std::vector<std::string> list;
+        for (const auto& c : cases)
+        {
+            list.push_back(c.name);
+        }
+        return list;
+    };
+    return {
+        {"type", "cases"},
+        {"trainCases", names(bodies.train)},
+        {"testCases", names(bodies.test)},
+        {"surfaceFields", bodies.surfaceFields.names},
+        {"volumeFields", bodies.volumeFields.names},
+        {"boxMargin", bodies.boxMargin},
+        {"volumeQueries", bodies.volumeQueries}};
+}
+
+
 nlohmann::json arraysSummary(const ArrayDatasets& arrays)
 {
     nlohmann::json tests = nlohmann::json::array();
@@ -251,6 +275,10 @@ std::string setupFingerprint(
             {
                 f.add(g.latentFeatures);
             }
+            if (g.targetMask.defined())
+            {
+                f.add(g.targetMask.to(torch::kUInt8));
+            }
         }
     }
     f.add(surrogate.geometry);
@@ -258,11 +286,15 @@ std::string setupFingerprint(
 }
 
 
-/// The data of a job, and for surfaces how they were sampled.
+/// The data of a job, and for surfaces or bodies how they were sampled
+/// (the model file's geometry record).
 struct JobData
 {
     TensorFileDatasets sets;
-    SurfaceSampling sampling;
+    nlohmann::json geometry;
+    std::vector<std::string> outputNames;
+    bool signedDistance = false;
+    int64_t outChannels = 0;
 };
 
 
@@ -301,7 +333,10 @@ JobData readSurfaceData(const TrainingJob& job, const Log& log)
     JobData data;
     data.sets.train = std::move(surfaces.train);
     data.sets.tests = std::move(surfaces.tests);
-    data.sampling = std::move(surfaces.sampling);
+    data.geometry = surfaces.sampling.toJson();
+    data.outputNames = surfaces.sampling.channelNames();
+    data.signedDistance = surfaces.sampling.signedDistance;
+    data.outChannels = surfaces.sampling.channels();
     log("Read and sampled " + std::to_string(data.sets.train.size()) + " training and "
         + std::to_string(data.sets.tests.empty() ? 0 : data.sets.tests.front().size())
         + " test surface(s) in " + std::to_string(secondsSince(readStart)) + " s");
@@ -309,29 +344,52 @@ JobData readSurfaceData(const TrainingJob& job, const Log& log)
 }
 
 
-JobData readData(const TrainingJob& job, const Log& log)
+/// The bodies of the job's cases sampled for its GINO's latent grid.
+JobData readBodyData(const TrainingJob& job, const Log& log)
 {
-    return job.model == "GINO" ? readSurfaceData(job, log) : readGridData(job, job.fno, log);
+    const auto readStart = Clock::now();
+    const LatentGridSpec grid{
+        job.gino.latentResolution(), job.gino.inRadius(), job.gino.outRadius()};
+    auto bodies = sampleBodyDatasets(job.bodies, grid, int(torch::get_num_threads()), log);
+    JobData data;
+    data.sets.train = std::move(bodies.train);
+    data.sets.tests = std::move(bodies.tests);
+    data.geometry = bodies.sampling.toJson();
+    data.outputNames = bodies.sampling.channelNames();
+    data.signedDistance = bodies.sampling.signedDistance;
+    data.outChannels = bodies.sampling.channels();
+    log("Sampled " + std::to_string(data.sets.train.size()) + " training and "
+        + std::to_string(data.sets.tests.empty() ? 0 : data.sets.tests.front().size())
+        + " test case(s) in " + std::to_string(secondsSince(readStart)) + " s");
+    return data;
 }
 
 
-/// An untrained GINO for the surfaces: the signed distance (if sampled) its
-/// latent feature, the fields' channels its outputs.
-Surrogate makeGeometrySurrogate(const TrainingJob& job, const SurfaceSampling& sampling)
+JobData readData(const TrainingJob& job, const Log& log)
+{
+    if (job.model != "GINO")
+    {
+        return readGridData(job, job.fno, log);
+    }
+    return job.bodies.empty() ? readSurfaceData(job, log) : readBodyData(job, log);
+}
+
+
+/// An untrained GINO for the surfaces or bodies: the signed distance (if
+/// sampled) its latent feature, the fields' channels its outputs.
+Surrogate makeGeometrySurrogate(const TrainingJob& job, const JobData& data)
 {
     GINOOptions gino = job.gino;
-    gino.pointChannels(0)
-        .latentChannels(sampling.signedDistance ? 1 : 0)
-        .outChannels(sampling.channels());
+    gino.pointChannels(0).latentChannels(data.signedDistance ? 1 : 0).outChannels(data.outChannels);
     Surrogate surrogate(NeuralOperator(std::make_shared<GINOImpl>(gino)));
-    if (sampling.signedDistance)
+    if (data.signedDistance)
     {
         surrogate.inputNames = {"signedDistance"};
     }
-    surrogate.outputNames = sampling.channelNames();
+    surrogate.outputNames = data.outputNames;
     surrogate.application = job.application;
     surrogate.resolution = gino.latentResolution();
-    surrogate.geometry = sampling.toJson().dump();
+    surrogate.geometry = data.geometry.dump();
     return surrogate;
 }
 
@@ -343,7 +401,7 @@ Surrogate makeSurrogate(const TrainingJob& job, const JobData& jobData)
 {
     if (job.model == "GINO")
     {
-        return makeGeometrySurrogate(job, jobData.sampling);
+        return makeGeometrySurrogate(job, jobData);
     }
     const TensorFileDatasets& data = jobData.sets;
     FNOOptions fno = job.fno;
@@ -454,9 +512,10 @@ nlohmann::json trainingReport(
         {"parameters", parameterCount(surrogate)},
         {modelType(surrogate.model->kind()).optionsKey, surrogate.model->optionsJson()},
         {"training", optionsToJson(job.training)},
-        {"data", job.model == "GINO"  ? optionsToJson(job.surfaces)
-                 : job.arrays.empty() ? optionsToJson(job.data)
-                                      : nlohmann::json(arraysSummary(job.arrays))},
+        {"data", !job.bodies.empty()   ? bodiesSummary(job.bodies)
+                 : job.model == "GINO" ? optionsToJson(job.surfaces)
+                 : job.arrays.empty()  ? optionsToJson(job.data)
+                                       : nlohmann::json(arraysSummary(job.arrays))},
         {"trainSamples", data.train.size()},
         {"device", device.str()},
         {"threads", threads},
@@ -479,9 +538,12 @@ void checkModelAndData(const TrainingJob& job)
     if (job.model == "GINO")
     {
         validate(job.gino);
-        if (job.surfaces.empty())
+        if (job.surfaces.empty() && job.bodies.empty())
         {
-            throw std::invalid_argument("model gino learns from surfaces: data of type surfaces");
+            throw std::invalid_argument(
+                "model gino learns from surfaces (data of type surfaces) or from bodies in cases"
+                " (data of type cases with patches)"
+            );
         }
         if (job.training.loss() == LossKind::h1)
         {
@@ -497,6 +559,10 @@ void checkModelAndData(const TrainingJob& job)
     if (!job.surfaces.empty())
     {
         throw std::invalid_argument("data of type surfaces needs model gino");
+    }
+    if (!job.bodies.empty())
+    {
+        throw std::invalid_argument("patches: cases with patches (bodies) need model gino");
     }
 }
 

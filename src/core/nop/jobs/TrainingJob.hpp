@@ -4,6 +4,7 @@
 // that applications including OpenFOAM headers can call it.
 
 #include "nop/data/ArrayDataset.hpp"
+#include "nop/data/BodyCase.hpp"
 #include "nop/data/SurfaceDatasetOptions.hpp"
 #include "nop/data/TensorFileDatasetOptions.hpp"
 #include "nop/models/FNOOptions.hpp"
@@ -19,7 +20,8 @@ namespace nop
 struct TrainingJob
 {
     /// The model trained, a registered kind (ModelRegistry.hpp): "FNO"
-    /// (options `fno`, grid data) or "GINO" (options `gino`, `surfaces`).
+    /// (options `fno`, grid data) or "GINO" (options `gino`, `surfaces` or
+    /// `bodies`).
     std::string model = "FNO";
     /// Data from tensor files, used when `arrays` is empty.
     TensorFileDatasetOptions data;
@@ -27,6 +29,9 @@ struct TrainingJob
     ArrayDatasets arrays;
     /// Body surfaces with arrays on them, for GINO.
     SurfaceDatasetOptions surfaces;
+    /// Bodies of CFD cases (wall faces and cells with their fields), for
+    /// GINO; used instead of `surfaces` when not empty.
+    BodyCaseDatasets bodies;
     /// Stored verbatim in the model file (Surrogate::application).
     std::string application;
     /// inChannels and outChannels are taken from the data.

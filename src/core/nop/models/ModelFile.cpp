@@ -1,5 +1,6 @@
 #include "nop/models/ModelFile.hpp"
 
+#include "nop/data/BodySampling.hpp"
 #include "nop/data/SurfaceSampling.hpp"
 #include "nop/io/AtomicFile.hpp"
 #include "nop/io/Checksum.hpp"
@@ -260,21 +261,34 @@ void checkGeometry(
     {
         throw fail("a " + surrogate.model->kind() + " model has no geometry entry");
     }
-    SurfaceSampling sampling;
+    int64_t channels = 0;
+    bool signedDistance = false;
     try
     {
-        sampling = SurfaceSampling::fromJson(geometry, "geometry");
+        // Surfaces (SurfaceSampling) or bodies of cases (BodySampling)
+        if (BodySampling::describes(geometry))
+        {
+            const auto sampling = BodySampling::fromJson(geometry, "geometry");
+            channels = sampling.channels();
+            signedDistance = sampling.signedDistance;
+        }
+        else
+        {
+            const auto sampling = SurfaceSampling::fromJson(geometry, "geometry");
+            channels = sampling.channels();
+            signedDistance = sampling.signedDistance;
+        }
     }
     catch (const std::runtime_error& e)
     {
         throw fail(e.what());
     }
-    if (sampling.channels() != surrogate.model->outChannels()
-        || (sampling.signedDistance ? 1 : 0) != surrogate.model->inChannels())
+    if (channels != surrogate.model->outChannels()
+        || (signedDistance ? 1 : 0) != surrogate.model->inChannels())
     {
         throw fail(
-            "geometry has " + std::to_string(sampling.channels()) + " output channels and "
-            + (sampling.signedDistance ? "the" : "no") + " signed distance; the model maps "
+            "geometry has " + std::to_string(channels) + " output channels and "
+            + (signedDistance ? "the" : "no") + " signed distance; the model maps "
             + std::to_string(surrogate.model->inChannels()) + " latent feature(s) to "
             + std::to_string(surrogate.model->outChannels()) + " channels"
         );

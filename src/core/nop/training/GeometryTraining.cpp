@@ -8,14 +8,60 @@
 namespace nop
 {
 
+namespace
+{
+
+/// The relative L2 per sample and channel over the queries where the
+/// channel has targets: absent targets hold 0, so zeroing the prediction
+/// there takes them out of both norms.
+torch::Tensor maskedRelativeL2(const torch::Tensor& prediction, const GeometryBatch& batch)
+{
+    if (!batch.targetMask.defined())
+    {
+        return relativeL2(prediction, batch.targets, batch.querySplits);
+    }
+    const auto kept = batch.targetMask.to(prediction.scalar_type());
+    return relativeL2(prediction * kept, batch.targets * kept, batch.querySplits);
+}
+
+} // namespace
+
+
 GaussianNormaliser fitTargetNormaliser(const std::vector<GeometrySample>& samples)
 {
-    std::vector<torch::Tensor> targets;
+    std::vector<torch::Tensor> targets, masks;
+    bool masked = false;
     for (const auto& s : samples)
     {
         targets.push_back(s.targets);
+        masked = masked || s.targetMask.defined();
+        masks.push_back(
+            s.targetMask.defined() ? s.targetMask : torch::ones(s.targets.sizes(), torch::kBool)
+        );
     }
-    return GaussianNormaliser::fit(torch::cat(targets));
+    if (!masked)
+    {
+        return GaussianNormaliser::fit(torch::cat(targets));
+    }
+    // Each channel from the queries where it exists only (a surface field
+    // is not diluted by the zeros held at cell centres)
+    const auto all = torch::cat(targets);
+    const auto mask = torch::cat(masks);
+    std::vector<torch::Tensor> means, stds;
+    for (int64_t c = 0; c < all.size(1); ++c)
+    {
+        auto column = all.select(1, c).masked_select(mask.select(1, c));
+        if (column.numel() == 0)
+        {
+            throw std::invalid_argument(
+                "target channel " + std::to_string(c) + " has no value in any sample"
+            );
+        }
+        const auto statistics = GaussianNormaliser::fit(column.view({-1, 1}));
+        means.push_back(statistics.mean());
+        stds.push_back(statistics.std());
+    }
+    return GaussianNormaliser(torch::cat(means), torch::cat(stds));
 }
 
 
@@ -62,7 +108,7 @@ torch::Tensor geometryLoss(
 )
 {
     const GeometryBatch batch = batchOf(model, samples, index, device);
-    return relativeL2(model.forward(batch), batch.targets, batch.querySplits).mean();
+    return maskedRelativeL2(model.forward(batch), batch).mean();
 }
 
 
@@ -77,9 +123,7 @@ torch::Tensor geometryErrors(
     {
         const auto index = torch::tensor({int64_t(s)}, torch::kLong);
         const GeometryBatch batch = batchOf(*surrogate.model, samples, index, device);
-        errors.push_back(
-            relativeL2(surrogate.predict(batch), batch.targets, batch.querySplits).to(torch::kCPU)
-        );
+        errors.push_back(maskedRelativeL2(surrogate.predict(batch), batch).to(torch::kCPU));
     }
     return torch::cat(errors);
 }

@@ -190,7 +190,7 @@ void Foam::functionObjects::neuralOperator::predict()
     {
         forVolFieldClass
         (
-            model_->channels().outputType(name),
+            model_->outputType(name),
             [&](auto zero) { storeSurrogate<decltype(zero)>(name); }
         );
     }
@@ -206,7 +206,7 @@ void Foam::functionObjects::neuralOperator::initialiseFields()
     {
         const bool set = forVolFieldClass
         (
-            model_->channels().outputType(name),
+            model_->outputType(name),
             [&](auto zero) { return initialise<decltype(zero)>(name); }
         );
         if (set)
@@ -364,9 +364,13 @@ bool Foam::functionObjects::neuralOperator::read(const dictionary& dict)
         }
     );
 
-    // Geometry and parameters do not change during a run
+    // Geometry and parameters do not change during a run (a body's
+    // prediction depends on its geometry alone)
     predictEachTime_ = false;
-    const dictionary& spec = model_->channels().spec();
+    const dictionary spec
+    (
+        model_->onBodies() ? dictionary() : model_->channels().spec()
+    );
     for (const word& input : spec.getOrDefault<wordList>("inputs", wordList()))
     {
         if
@@ -426,7 +430,7 @@ bool Foam::functionObjects::neuralOperator::execute()
         {
             errors[i] = forVolFieldClass
             (
-                model_->channels().outputType(fields_[i]),
+                model_->outputType(fields_[i]),
                 [&](auto zero) { return compare<decltype(zero)>(fields_[i]); }
             );
         }

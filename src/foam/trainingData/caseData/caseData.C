@@ -8,6 +8,7 @@
 
 #include "caseData.H"
 #include "surrogateSetup.H"
+#include "bodyChannels.H"
 #include "addToRunTimeSelectionTable.H"
 
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
@@ -23,16 +24,35 @@ namespace Foam
 
 Foam::caseData::caseData(const dictionary& dict, const fileName& caseDir)
 :
-    cases_(dict, caseDir, caseDir/"constant"/"neuralOperator"/"cache")
-{}
+    cases_(),
+    bodies_()
+{
+    if (dict.found("patches", keyType::LITERAL))
+    {
+        bodies_.reset(new bodyCaseDataset(dict, caseDir));
+    }
+    else
+    {
+        cases_.reset
+        (
+            new caseDataset(dict, caseDir, caseDir/"constant"/"neuralOperator"/"cache")
+        );
+    }
+}
 
 
 // * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
 
 void Foam::caseData::load(nop::TrainingJob& job)
 {
-    job.arrays = cases_.sample();
-    job.application = setupToJson(cases_.spec());
+    if (bodies_)
+    {
+        job.bodies = bodies_->read();
+        job.application = bodySetupToJson(bodies_->setup());
+        return;
+    }
+    job.arrays = cases_->sample();
+    job.application = setupToJson(cases_->spec());
 }
 
 

@@ -1,0 +1,75 @@
+/*---------------------------------------------------------------------------*\
+  =========                 |
+  \\      /  F ield         | foamNeuralOperator: neural-operator surrogates
+   \\    /   O peration     | for OpenFOAM
+    \\  /    A nd           |
+     \\/     M anipulation  |
+\*---------------------------------------------------------------------------*/
+
+// * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * //
+
+template<class Type>
+void Foam::bodyChannels::setField
+(
+    const std::vector<float>& prediction,
+    const word& name,
+    GeometricField<Type, fvPatchField, volMesh>& field
+) const
+{
+    const std::vector<int64_t> surface(components(surfaceFields_));
+    const std::vector<int64_t> volume(components(volumeFields_));
+    label sc = 0;
+    for (const int64_t c : surface)
+    {
+        sc += label(c);
+    }
+    label vc = 0;
+    for (const int64_t c : volume)
+    {
+        vc += label(c);
+    }
+    const label nComponents = pTraits<Type>::nComponents;
+
+    const label v = channelOffset(volumeFields_, name);
+    if (v >= 0)
+    {
+        Field<Type>& cells = field.primitiveFieldRef();
+        forAll(predictedCells_, k)
+        {
+            Type value;
+            for (direction c = 0; c < nComponents; ++c)
+            {
+                setComponent(value, c) =
+                    prediction[size_t(nFaces_*sc + k*vc + v + c)];
+            }
+            cells[predictedCells_[k]] = value;
+        }
+    }
+    // The other patches follow the cells (walls of a wall function, outlets)
+    field.correctBoundaryConditions();
+
+    const label s = channelOffset(surfaceFields_, name);
+    if (s >= 0)
+    {
+        typename GeometricField<Type, fvPatchField, volMesh>::Boundary& bf =
+            field.boundaryFieldRef();
+        label face = 0;
+        for (const label patchi : patchIDs_)
+        {
+            Field<Type> values(bf[patchi].size());
+            forAll(values, i)
+            {
+                for (direction c = 0; c < nComponents; ++c)
+                {
+                    setComponent(values[i], c) =
+                        prediction[size_t((face + i)*sc + s + c)];
+                }
+            }
+            bf[patchi] == values;
+            face += values.size();
+        }
+    }
+}
+
+
+// ************************************************************************* //

@@ -1,0 +1,479 @@
+#!/bin/bash
+#------------------------------------------------------------------------------
+# testBodies.sh
+#
+# Description
+#     Tests of GINO on OpenFOAM cases around a body: a 3D duct (blockMesh,
+#     20x10x10 cells) with a box-shaped body cut out of it (topoSet +
+#     subsetMesh, the exposed faces making the wall patch 'body'), the box's
+#     size and place varied; laminar simpleFoam and the wallShearStress
+#     function object give the fields. The check `setup` (a CTest fixture)
+#     makes the family and trains a GINO (surface fields p and
+#     wallShearStress on the body, volume fields U and p) in the work
+#     directory; every other check works on its own copy:
+#       training          the training log names every case with its body
+#                         faces and its cells inside the latent box; the
+#                         report holds per-field test errors
+#       writeFields       surrogateFoam -compare on the held-out body (one
+#                         it was not trained on): U, p, wallShearStress
+#                         written, read back by OpenFOAM (foamDictionary),
+#                         wallShearStress on patch 'body' holds one value per
+#                         body face, the errors (in the latent box, on the
+#                         body) printed and finite
+#       parallel          surrogateFoam -parallel on 2 processors: the
+#                         reconstructed fields equal the serial ones to
+#                         round-off (max abs difference printed)
+#       patchMissing      data { patches (bodyy); }: a FatalIOError naming
+#                         the entry, the case and its patches
+#       fnoWithPatches    model fno on data with patches: an error naming
+#                         model
+#       typoData          an unknown entry of the data dictionary (volumeFeilds)
+#       fieldMissing      a surface field the cases lack: error naming it
+#
+# Usage
+#     testBodies.sh <build directory> <check>
+#
+#     Exit status 77 (CTest SKIP_RETURN_CODE): mpirun absent (parallel), or
+#     the fixture not made (run the check setup first).
+#
+# Environment
+#     NOP_TEST_BODIES_DIR  work directory (default:
+#                          <build directory>/tests/foam/testBodies)
+#------------------------------------------------------------------------------
+set -u
+
+if [ "$#" -ne 2 ]
+then
+    sed -n '/^# Usage/,/^# Environment/{/^# Environment/d;s/^# \{0,1\}//;p}' "$0"
+    exit 2
+fi
+
+buildDir="$(cd "$1" && pwd -P)"
+check="$2"
+
+. "$(dirname "$0")/functions"
+useBuild "$buildDir"
+
+work="${NOP_TEST_BODIES_DIR:-$buildDir/tests/foam/testBodies}"
+family="$work/family"
+model="$family/constant/neuralOperator/bodies.nop"
+heldOut="$family/cases/test_0"
+solverTime=30
+
+fail()
+{
+    echo "FAIL ($check): $*"
+    exit 1
+}
+
+pass()
+{
+    echo "PASS ($check)"
+    exit 0
+}
+
+header()
+{
+    echo "FoamFile { version 2.0; format ascii; class $1; object $2; }"
+}
+
+
+# -- The case family ------------------------------------------------------------
+
+# writeBaseCase <dir>: the duct 4 x 2 x 2 with an empty wall patch 'body'
+writeBaseCase()
+{
+    local dir="$1"
+    mkdir -p "$dir/0" "$dir/constant" "$dir/system"
+
+    { header dictionary blockMeshDict; cat <<'EOF'
+vertices
+(
+    (0 0 0) (4 0 0) (4 2 0) (0 2 0)
+    (0 0 2) (4 0 2) (4 2 2) (0 2 2)
+);
+blocks ( hex (0 1 2 3 4 5 6 7) (20 10 10) simpleGrading (1 1 1) );
+boundary
+(
+    inlet  { type patch; faces ((0 4 7 3)); }
+    outlet { type patch; faces ((1 2 6 5)); }
+    sides  { type patch; faces ((0 1 5 4) (3 7 6 2) (0 3 2 1) (4 5 6 7)); }
+    body   { type wall;  faces (); }
+);
+EOF
+    } > "$dir/system/blockMeshDict"
+
+    { header dictionary controlDict; cat <<EOF
+application     simpleFoam;
+startFrom       startTime;
+startTime       0;
+stopAt          endTime;
+endTime         $solverTime;
+deltaT          1;
+writeControl    timeStep;
+writeInterval   $solverTime;
+writeFormat     ascii;
+writePrecision  8;
+runTimeModifiable false;
+functions
+{
+    wallShearStress
+    {
+        type            wallShearStress;
+        libs            (fieldFunctionObjects);
+        patches         (body);
+        writeControl    writeTime;
+        log             false;
+    }
+}
+EOF
+    } > "$dir/system/controlDict"
+
+    { header dictionary fvSchemes; cat <<'EOF'
+ddtSchemes      { default steadyState; }
+gradSchemes     { default Gauss linear; }
+divSchemes
+{
+    default         none;
+    div(phi,U)      bounded Gauss upwind;
+    div((nuEff*dev2(T(grad(U))))) Gauss linear;
+}
+laplacianSchemes { default Gauss linear corrected; }
+interpolationSchemes { default linear; }
+snGradSchemes   { default corrected; }
+wallDist        { method meshWave; }
+EOF
+    } > "$dir/system/fvSchemes"
+
+    { header dictionary fvSolution; cat <<'EOF'
+solvers
+{
+    p { solver GAMG; smoother GaussSeidel; tolerance 1e-7; relTol 0.1; }
+    U { solver smoothSolver; smoother symGaussSeidel; tolerance 1e-8; relTol 0.1; }
+}
+SIMPLE { nNonOrthogonalCorrectors 0; consistent yes; }
+relaxationFactors { equations { U 0.9; } }
+EOF
+    } > "$dir/system/fvSolution"
+
+    { header dictionary topoSetDict; cat <<'EOF'
+actions
+(
+    { name fluid; type cellSet; action new; source boxToCell; sourceInfo { box BOX; } }
+    { name fluid; type cellSet; action invert; }
+);
+EOF
+    } > "$dir/system/topoSetDict"
+
+    { header dictionary transportProperties; cat <<'EOF'
+transportModel  Newtonian;
+nu              0.02;
+EOF
+    } > "$dir/constant/transportProperties"
+
+    { header dictionary turbulenceProperties; echo "simulationType laminar;"; } \
+        > "$dir/constant/turbulenceProperties"
+
+    { header volVectorField U; cat <<'EOF'
+dimensions      [0 1 -1 0 0 0 0];
+internalField   uniform (1 0 0);
+boundaryField
+{
+    inlet  { type fixedValue; value uniform (1 0 0); }
+    outlet { type zeroGradient; }
+    sides  { type slip; }
+    body   { type noSlip; }
+}
+EOF
+    } > "$dir/0/U"
+
+    { header volScalarField p; cat <<'EOF'
+dimensions      [0 2 -2 0 0 0 0];
+internalField   uniform 0;
+boundaryField
+{
+    inlet  { type zeroGradient; }
+    outlet { type fixedValue; value uniform 0; }
+    sides  { type slip; }
+    body   { type zeroGradient; }
+}
+EOF
+    } > "$dir/0/p"
+
+    # What a case to be predicted needs of a surface-only field: its file
+    { header volVectorField wallShearStress; cat <<'EOF'
+dimensions      [0 2 -2 0 0 0 0];
+internalField   uniform (0 0 0);
+boundaryField
+{
+    ".*"   { type calculated; value uniform (0 0 0); }
+}
+EOF
+    } > "$dir/0/wallShearStress"
+}
+
+# writeTrainingDict <case> [model] [patches] [surfaceFields] [extra data
+# entries]: system/neuralOperatorDict of the family's training
+writeTrainingDict()
+{
+    local dir="$1"
+    shift
+    { header dictionary neuralOperatorDict; cat <<EOF
+model       ${1:-gino};
+modelFile   "constant/neuralOperator/bodies.nop";
+data
+{
+    type          cases;
+    trainCases    ("cases/train_*");
+    testCases     ("cases/test_*");
+    patches       (${2:-body});
+    surfaceFields (${3:-p wallShearStress});
+    volumeFields  (U p);
+    boxMargin     0.5;
+    volumeQueries 2000;
+    ${4:-}
+}
+${1:-gino}
+{
+    latentResolution (8 8 8);
+    modes           (4 4 4);
+    hiddenChannels  8;
+    nLayers         1;
+    inRadius        0.15;
+    outRadius       0.15;
+    geometryChannels 4;
+    inKernel        (16);
+    outKernel       (16);
+    embeddingFrequencies 4;
+}
+training { epochs 20; batchSize 2; threads 1; precision schedule; }
+EOF
+    } > "$dir/system/neuralOperatorDict"
+}
+
+# setUp: bodies, solver runs, training; the model file last
+setUp()
+{
+    rm -rf "$work"
+    mkdir -p "$family/system" "$family/cases"
+
+    writeBaseCase "$family/cases/base"
+    local name box
+    for variant in \
+        "train_0:(1 0.6 0.6) (2 1.4 1.4)" \
+        "train_1:(1.2 0.4 0.6) (1.8 1.6 1.4)" \
+        "train_2:(0.8 0.6 0.4) (2.2 1.4 1.6)" \
+        "train_3:(1 0.8 0.8) (2.4 1.2 1.2)" \
+        "test_0:(1.1 0.5 0.5) (2 1.3 1.5)"
+    do
+        name="${variant%%:*}"
+        box="${variant#*:}"
+        cp -r "$family/cases/base" "$family/cases/$name"
+        sed -i "s/BOX/$box/" "$family/cases/$name/system/topoSetDict"
+        (
+            cd "$family/cases/$name" \
+         && blockMesh > log.blockMesh 2>&1 \
+         && topoSet > log.topoSet 2>&1 \
+         && subsetMesh fluid -patch body -overwrite > log.subsetMesh 2>&1
+        ) || fail "meshing $name failed: $(tail -5 "$family/cases/$name"/log.*)"
+    done
+    rm -rf "$family/cases/base"
+
+    printf '%s\n' train_0 train_1 train_2 train_3 test_0 | xargs -P 2 -I{} sh -c \
+        'cd "$0/cases/{}" && simpleFoam > log.simpleFoam 2>&1' "$family" \
+        || fail "simpleFoam failed on a variant: $(tail -5 "$family"/cases/*/log.simpleFoam)"
+    [ -f "$heldOut/$solverTime/wallShearStress" ] \
+        || fail "no wallShearStress written: $(tail -5 "$heldOut/log.simpleFoam")"
+
+    writeTrainingControlDict "$family/system/controlDict"
+    writeTrainingDict "$family"
+    (cd "$family" && trainNeuralOperator > log.trainNeuralOperator 2>&1) \
+        || fail "trainNeuralOperator failed: $(tail -20 "$family/log.trainNeuralOperator")"
+    [ -s "$model" ] || fail "no model file $model"
+}
+
+
+# -- Helpers of the checks ------------------------------------------------------
+
+requireFixture()
+{
+    if [ ! -s "$model" ] || [ ! -d "$heldOut/$solverTime" ]
+    then
+        echo "SKIP ($check): no trained fixture in $work; run the check setup first"
+        exit 77
+    fi
+}
+
+# newCase: a copy of the held-out case (with its solver result) in $caseDir
+newCase()
+{
+    requireFixture
+    caseDir="$(mktemp -d "$work/$check.XXXXXX")"
+    trap 'rm -rf "$caseDir"' EXIT
+    cp -r "$heldOut/0" "$heldOut/$solverTime" "$heldOut/constant" "$heldOut/system" \
+        "$caseDir"
+    { header dictionary surrogateDict; cat <<EOF
+modelFile   "$model";
+threads     1;
+writeTime   1;
+EOF
+    } > "$caseDir/system/surrogateDict"
+}
+
+# newFamily: a copy of the family's dictionaries (cases linked) for a
+# training that is to fail
+newFamily()
+{
+    requireFixture
+    caseDir="$(mktemp -d "$work/$check.XXXXXX")"
+    trap 'rm -rf "$caseDir"' EXIT
+    mkdir -p "$caseDir/system"
+    cp "$family/system/controlDict" "$caseDir/system"
+    ln -s "$family/cases" "$caseDir/cases"
+}
+
+# expectTrainingError <fragment>...: trainNeuralOperator in $caseDir fails
+# naming each fragment, and writes no model file
+expectTrainingError()
+{
+    (cd "$caseDir" && trainNeuralOperator > log 2>&1) \
+        && fail "trainNeuralOperator accepted bad input: $(tail -5 "$caseDir/log")"
+    grep -q "FOAM FATAL" "$caseDir/log" || fail "no OpenFOAM fatal error: $(tail -5 "$caseDir/log")"
+    local fragment
+    for fragment
+    do
+        grep -qF -- "$fragment" "$caseDir/log" \
+            || fail "the error does not say '$fragment': $(grep -A8 'FOAM FATAL' "$caseDir/log")"
+    done
+    [ ! -e "$caseDir/constant/neuralOperator/bodies.nop" ] || fail "a model file was written"
+    grep -A6 "FOAM FATAL" "$caseDir/log" | grep -v '^$' | sed 's/^/    /'
+}
+
+# The values of patch <patch> of field file <file>: their count
+patchValueCount()
+{
+    foamDictionary -entry "boundaryField/$2/value" "$1" 2> /dev/null \
+        | sed -n 's/^value *nonuniform List<[a-z]*> *\([0-9]*\).*/\1/p;s/^\([0-9][0-9]*\)$/\1/p' \
+        | head -1
+}
+
+
+# -- The checks -----------------------------------------------------------------
+
+case "$check" in
+
+setup)
+    setUp
+    pass
+    ;;
+
+cleanup)
+    rm -rf "$work"
+    pass
+    ;;
+
+training)
+    requireFixture
+    log="$family/log.trainNeuralOperator"
+    for name in train_0 train_1 train_2 train_3 test_0
+    do
+        grep -q "  [a-z]* .*cases/$name: [0-9]* wall faces, [0-9]* of [0-9]* cells inside the latent box" "$log" \
+            || fail "the log does not describe $name: $(grep -i 'wall faces' "$log")"
+    done
+    grep -q '"surface/p"' "${model%.nop}.json" || fail "no per-field error of surface/p in the report"
+    grep -q '"volume/U.x"' "${model%.nop}.json" || fail "no per-field error of volume/U.x in the report"
+    grep "wall faces\|^Test" "$log" | sed 's/^/    /'
+    pass
+    ;;
+
+writeFields)
+    newCase
+    (cd "$caseDir" && surrogateFoam -compare > log 2>&1) \
+        || fail "surrogateFoam failed: $(tail -20 "$caseDir/log")"
+    for field in U p wallShearStress
+    do
+        [ -f "$caseDir/1/$field" ] || fail "no 1/$field written"
+        foamDictionary -entry internalField "$caseDir/1/$field" > /dev/null 2>&1 \
+            || fail "OpenFOAM cannot read 1/$field"
+    done
+    faces=$(foamDictionary -entry body/nFaces "$caseDir/constant/polyMesh/boundary" | awk '{print $2}' | tr -d ';')
+    written=$(patchValueCount "$caseDir/1/wallShearStress" body)
+    [ -n "$faces" ] && [ "$faces" -gt 0 ] || fail "no faces on patch body"
+    [ "$written" = "$faces" ] \
+        || fail "wallShearStress on body holds '$written' values, the patch has $faces faces"
+    # The prediction is not the start value
+    grep -q "uniform (0 0 0)" <(foamDictionary -entry boundaryField/body/value "$caseDir/1/wallShearStress") \
+        && fail "wallShearStress on body was not predicted"
+    for field in U p wallShearStress
+    do
+        line=$(grep "^relative L2 $field = " "$caseDir/log") || fail "no error of $field: $(tail -20 "$caseDir/log")"
+        echo "    $line"
+        echo "$line" | grep -qi "nan\|inf" && fail "a non-finite error: $line"
+    done
+    grep -q "^relative L2 wallShearStress = -1 in the latent box, [0-9.e-]* on the body" "$caseDir/log" \
+        || fail "wallShearStress (a surface field) is not compared on the body alone"
+    pass
+    ;;
+
+parallel)
+    command -v mpirun > /dev/null || { echo "SKIP ($check): mpirun not found"; exit 77; }
+    newCase
+    (cd "$caseDir" && surrogateFoam > log.serial 2>&1) \
+        || fail "serial surrogateFoam failed: $(tail -20 "$caseDir/log.serial")"
+    mkdir "$caseDir/serial"
+    mv "$caseDir/1" "$caseDir/serial/1"
+    { header dictionary decomposeParDict; cat <<EOF
+numberOfSubdomains 2;
+method          simple;
+coeffs          { n (1 1 2); }
+EOF
+    } > "$caseDir/system/decomposeParDict"
+    (cd "$caseDir" && decomposePar > log.decomposePar 2>&1) \
+        || fail "decomposePar failed: $(tail -5 "$caseDir/log.decomposePar")"
+    (cd "$caseDir" && mpirun --allow-run-as-root --oversubscribe -np 2 surrogateFoam -parallel \
+        > log.parallel 2>&1) || fail "surrogateFoam -parallel failed: $(tail -20 "$caseDir/log.parallel")"
+    (cd "$caseDir" && reconstructPar -time 1 > log.reconstructPar 2>&1) \
+        || fail "reconstructPar failed: $(tail -5 "$caseDir/log.reconstructPar")"
+    for field in U p
+    do
+        sameInternalFields 1e-4 relative "$field" "$caseDir/1/$field" "$caseDir/serial/1/$field" \
+            || fail "$field differs between the serial and the parallel run"
+    done
+    pass
+    ;;
+
+patchMissing)
+    newFamily
+    writeTrainingDict "$caseDir" gino bodyy
+    expectTrainingError "patches" "no patch bodyy" "train_0"
+    pass
+    ;;
+
+fnoWithPatches)
+    newFamily
+    writeTrainingDict "$caseDir" fno
+    expectTrainingError "model" "with patches"
+    pass
+    ;;
+
+typoData)
+    newFamily
+    writeTrainingDict "$caseDir" gino body "p" "volumeFeilds (U);"
+    expectTrainingError "volumeFeilds"
+    pass
+    ;;
+
+fieldMissing)
+    newFamily
+    writeTrainingDict "$caseDir" gino body "pp"
+    expectTrainingError "no field pp" "train_0"
+    pass
+    ;;
+
+*)
+    echo "unknown check '$check'"
+    exit 2
+    ;;
+esac
+
+#------------------------------------------------------------------------------
