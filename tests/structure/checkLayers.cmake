@@ -14,8 +14,9 @@ set(foamLayers
     strictKeywords:collectiveExit:floatingPointTraps:volFieldClasses
     latentGrid:caseParameter:optionsReader
     latentGridSampler:latentGridInterpolator:surrogateSetup
-    surrogateChannels
+    surrogateChannels:bodyChannels
     caseDataset:surrogateModel
+    bodyCaseDataset
     trainingData:functionObjects)
 
 if(NOT SOURCE_DIR)
