@@ -30,6 +30,12 @@ name:
   ``finiteVolume``)
 ``genericPatchFields``
   ``src/genericPatchFields`` (needs ``finiteVolume``)
+``incompressibleTransportModels``
+  ``src/transportModels/incompressible`` (``singlePhaseTransportModel.H``,
+  and ``src/transportModels`` for what it includes; needs ``finiteVolume``)
+``conversion``
+  ``src/conversion`` (``foamVtkPatchWriter.H``; needs ``finiteVolume`` and
+  ``fileFormats``)
 
 A component brings the components it needs, so ``COMPONENTS
 incompressibleTurbulenceModels`` also finds ``turbulenceModels``,
@@ -157,6 +163,8 @@ set(_OpenFOAM_requires_compressibleTurbulenceModels
     turbulenceModels fluidThermophysicalModels)
 set(_OpenFOAM_requires_fluidThermophysicalModels finiteVolume)
 set(_OpenFOAM_requires_genericPatchFields finiteVolume)
+set(_OpenFOAM_requires_conversion finiteVolume fileFormats)
+set(_OpenFOAM_requires_incompressibleTransportModels finiteVolume)
 
 # Add the needed components (transitively); a needed one is required when
 # the component that needs it is.
@@ -183,7 +191,9 @@ set(_OpenFOAM_marker_OpenFOAM argList.H)
 set(_OpenFOAM_marker_finiteVolume fvCFD.H)
 set(_OpenFOAM_marker_meshTools meshTools.H)
 set(_OpenFOAM_marker_sampling sampledSurface.H)
-set(_OpenFOAM_marker_fileFormats vtkFileWriter.H)
+set(_OpenFOAM_marker_fileFormats foamVtkFileWriter.H)
+set(_OpenFOAM_marker_conversion foamVtkPatchWriter.H)
+set(_OpenFOAM_marker_incompressibleTransportModels singlePhaseTransportModel.H)
 set(_OpenFOAM_marker_surfMesh MeshedSurface.H)
 set(_OpenFOAM_marker_turbulenceModels turbulenceModel.H)
 set(_OpenFOAM_marker_incompressibleTurbulenceModels incompressibleTurbulenceModel.H)
@@ -196,6 +206,11 @@ set(_OpenFOAM_dir_turbulenceModels TurbulenceModels/turbulenceModels)
 set(_OpenFOAM_dir_incompressibleTurbulenceModels TurbulenceModels/incompressible)
 set(_OpenFOAM_dir_compressibleTurbulenceModels TurbulenceModels/compressible)
 set(_OpenFOAM_dir_fluidThermophysicalModels thermophysicalModels/basic)
+set(_OpenFOAM_dir_incompressibleTransportModels transportModels/incompressible)
+
+# Folder of src/ a library's headers include from besides its lnInclude
+# (singlePhaseTransportModel.H: "incompressible/transportModel/...")
+set(_OpenFOAM_extraInclude_incompressibleTransportModels transportModels)
 
 foreach(_c IN LISTS _OpenFOAM_components)
     if(DEFINED _OpenFOAM_marker_${_c})
@@ -342,6 +357,10 @@ if(OpenFOAM_FOUND)
             add_library(OpenFOAM::${_c} INTERFACE IMPORTED)
             target_include_directories(OpenFOAM::${_c} INTERFACE
                 "${OpenFOAM_${_c}_INCLUDE_DIR}")
+            if(DEFINED _OpenFOAM_extraInclude_${_c})
+                target_include_directories(OpenFOAM::${_c} INTERFACE
+                    "${FOAM_HEADERS}/src/${_OpenFOAM_extraInclude_${_c}}")
+            endif()
             list(TRANSFORM _OpenFOAM_requires_${_c} PREPEND OpenFOAM::
                 OUTPUT_VARIABLE _OpenFOAM_needed)
             _OpenFOAM_linkLibraries(OpenFOAM::${_c} "${OpenFOAM_${_c}_LIBRARY}")

@@ -19,7 +19,7 @@
 #                         written, read back by OpenFOAM (foamDictionary),
 #                         wallShearStress on patch 'body' holds one value per
 #                         body face, the errors (in the latent box, on the
-#                         body) printed and finite
+#                         body, near the body) printed and finite
 #       parallel          surrogateFoam -parallel on 2 processors: the
 #                         reconstructed fields equal the serial ones to
 #                         round-off (max abs difference printed)
@@ -416,8 +416,10 @@ writeFields)
         echo "    $line"
         echo "$line" | grep -qi "nan\|inf" && fail "a non-finite error: $line"
     done
-    grep -q "^relative L2 wallShearStress = -1 in the latent box, [0-9.e-]* on the body" "$caseDir/log" \
+    grep -q "^relative L2 wallShearStress = -1 in the latent box, -1 near the body, [0-9.e-]* on the body" "$caseDir/log" \
         || fail "wallShearStress (a surface field) is not compared on the body alone"
+    grep -q "^relative L2 U = [0-9.e-]* in the latent box, [0-9][0-9.e-]* near the body, -1 on the body" "$caseDir/log" \
+        || fail "U (a volume field, zero on the wall) is not compared in the box and near the body: $(grep '^relative L2 U' "$caseDir/log")"
     pass
     ;;
 

@@ -24,8 +24,11 @@ Description
     first time, and the prediction goes into it by the write-back policy
     of Foam::latentGridInterpolator: fixed-value patches keep their
     values, processor and cyclic patches are evaluated, the others take
-    the interpolated face values (their conditions are not evaluated:
-    wall functions need the solver's turbulence model). Cells outside the
+    the interpolated face values (their conditions are not evaluated).
+    The wall values of a predicted wall-function nut are then evaluated
+    from the predicted fields by the case's own turbulence model
+    (wallFunctionValues.H; incompressible cases), so that forceCoeffs on
+    the prediction has the viscous force. Cells outside the
     box of the latent grid (bounds smaller than the mesh) keep the values of
     that first time; their number is printed. Existing data is
     never overwritten (unless -overwrite); nothing is written when the
@@ -44,6 +47,12 @@ Description
     \<writeTime\>/uniform/surrogateFoam (a dictionary: model file, input
     time, fields, date), which reconstructPar carries along and paraFoam
     ignores; -compare refuses a reference time so marked.
+
+    With a body (GINO) model the prediction on the body's patches is also
+    written as VTK PolyData, postProcessing/surrogateFoam/\<writeTime\>/
+    surface.vtp (the surface fields as predicted: the time directory loses
+    them on patch types that write no value, such as p on a zeroGradient
+    wall).
 
     -compare evaluates the prediction against the case's solver result at
     its latest time (not one written by surrogateFoam: a FatalError
@@ -116,19 +125,23 @@ SourceFiles
     surrogateTimes.H        the times: inputs, prediction, reference
     predictionMarker.H      the marker of a predicted time directory
     predictedFields.H       the prediction set into the case's fields
+    wallFunctionValues.H    a predicted nut's wall functions evaluated
     writePrediction.H       the time directory, all at once (-overwrite)
     timeDirectoryWriter.H   writing a time directory all at once
     durableFiles.H          its checked file-system calls
     interruptCleanup.H      its removal of a partial write on a signal
+    surfacePrediction.H     the prediction on the body as VTK (.vtp)
     comparePrediction.H     -compare: errors, printed and written
 
 \*---------------------------------------------------------------------------*/
 
 #include "comparePrediction.H"
 #include "predictedFields.H"
+#include "surfacePrediction.H"
 #include "strictKeywords.H"
 #include "surrogateModel.H"
 #include "surrogateTimes.H"
+#include "wallFunctionValues.H"
 #include "writePrediction.H"
 
 #include "argList.H"
@@ -234,7 +247,22 @@ int main(int argc, char *argv[])
     // Every field set before any is written, then all at once
     stageTime.resetTime();
     predictedFields fields(model, prediction, mesh, times.start);
+    const labelList wallFunctions(evaluateWallFunctions(fields, model, mesh));
+    if (returnReduce(wallFunctions.size(), maxOp<label>()))
+    {
+        Info<< "nut: wall-function values evaluated from the predicted fields"
+            << " by the case's turbulence model on patches";
+        for (const label patchi : wallFunctions)
+        {
+            Info<< ' ' << mesh.boundaryMesh()[patchi].name();
+        }
+        Info<< nl << endl;
+    }
     writePrediction(fields, model, runTime, times);
+    const fileName surfaceFile =
+        model.onBodies()
+      ? writeSurfacePrediction(fields, model, mesh, times.write)
+      : fileName();
     const double writeSeconds = stageTime.elapsedTime();
 
     const label nOutside = model.nCellsNotPredicted();
@@ -248,17 +276,25 @@ int main(int argc, char *argv[])
         }
         Info<< ": they keep the values of time " << times.start << nl;
     }
-    Info<< "Wrote " << model.outputs() << " to time " << times.write << nl
+    Info<< "Wrote " << model.outputs() << " to time " << times.write << nl;
+    if (!surfaceFile.empty())
+    {
+        Info<< "Wrote " << model.bodies().surfaceFields() << " on the body to "
+            << surfaceFile << " (VTK, as predicted)" << nl;
+    }
+    Info
         << "Wall time: load " << loadSeconds << " s, sampling "
         << samplingSeconds << " s, inference " << inferenceSeconds
         << " s, write " << writeSeconds << " s" << nl << endl;
 
     if (args.found("compare"))
     {
+        const comparedCells cells(model, mesh);
         reportComparison
         (
-            comparePrediction(fields, model, times.reference),
+            comparePrediction(fields, model, cells, times.reference),
             model,
+            cells,
             runTime,
             times
         );

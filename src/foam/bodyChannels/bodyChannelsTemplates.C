@@ -30,10 +30,14 @@ void Foam::bodyChannels::setField
     }
     const label nComponents = pTraits<Type>::nComponents;
 
+    typename GeometricField<Type, fvPatchField, volMesh>::Boundary& bf =
+        field.boundaryFieldRef();
+
     const label v = channelOffset(volumeFields_, name);
     if (v >= 0)
     {
         Field<Type>& cells = field.primitiveFieldRef();
+        const labelHashSet predicted(predictedCells_);
         forAll(predictedCells_, k)
         {
             Type value;
@@ -44,15 +48,35 @@ void Foam::bodyChannels::setField
             }
             cells[predictedCells_[k]] = value;
         }
+
+        // As latentGridInterpolator: the patches a prediction sets take the
+        // values of their predicted cells, unevaluated (their conditions may
+        // need the solver's models or fields: wall functions, inletOutlet's
+        // phi); fixed values are kept, coupled patches evaluated
+        forAll(bf, patchi)
+        {
+            fvPatchField<Type>& pf = bf[patchi];
+            if (!latentGridInterpolator::setsPatch(pf) || pf.empty())
+            {
+                continue;
+            }
+            Field<Type> values(pf);
+            const labelUList& faceCells = pf.patch().faceCells();
+            forAll(values, i)
+            {
+                if (predicted.found(faceCells[i]))
+                {
+                    values[i] = cells[faceCells[i]];
+                }
+            }
+            pf == values;
+        }
+        latentGridInterpolator::evaluateCoupled(field);
     }
-    // The other patches follow the cells (walls of a wall function, outlets)
-    field.correctBoundaryConditions();
 
     const label s = channelOffset(surfaceFields_, name);
     if (s >= 0)
     {
-        typename GeometricField<Type, fvPatchField, volMesh>::Boundary& bf =
-            field.boundaryFieldRef();
         label face = 0;
         for (const label patchi : patchIDs_)
         {

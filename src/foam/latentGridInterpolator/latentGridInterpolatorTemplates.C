@@ -175,13 +175,17 @@ template<class Type>
 void Foam::latentGridInterpolator::evaluateCoupled
 (
     GeometricField<Type, fvPatchField, volMesh>& field
-) const
+)
 {
     // As GeometricBoundaryField::evaluate(), on the coupled patches only
     auto& bf = field.boundaryFieldRef();
     if (Pstream::defaultCommsType == Pstream::commsTypes::scheduled)
     {
-        for (const lduScheduleEntry& entry : mesh_.globalData().patchSchedule())
+        for
+        (
+            const lduScheduleEntry& entry
+          : field.mesh().globalData().patchSchedule()
+        )
         {
             fvPatchField<Type>& pf = bf[entry.patch];
             if (!pf.coupled())

@@ -32,4 +32,10 @@ Foam::label Foam::surrogateChannels::nCellsOutsideGrid() const
 }
 
 
+const Foam::boolList& Foam::surrogateChannels::cellsInGrid() const
+{
+    return interpolator().cellsInBox();
+}
+
+
 // ************************************************************************* //

@@ -8,7 +8,8 @@
 #     applications on PATH:
 #       - surrogateFoam wrote U, p, k, epsilon and nut to time 1, and
 #         OpenFOAM reads them back (postProcess evaluates mag(U) and
-#         reads p);
+#         reads p); nut's wall values on the walls (nutkWallFunction) are
+#         the wall functions evaluated from the prediction, not 0;
 #       - -compare wrote finite relative L2 errors per field (prediction
 #         and latent grid alone), and Allrun's summary shows them for every
 #         test variant, the latent grid alone in the row below it;
@@ -52,6 +53,22 @@ postProcess -case "$test" -time 1 -func 'mag(U)' > "$test/log.postProcess" 2>&1 
 foamDictionary -case "$test" -entry internalField -value "$test/1/p" > /dev/null \
     || fail "foamDictionary cannot read $test/1/p"
 
+# The wall functions of the predicted nut, evaluated from the prediction
+# (the start time's wall values are uniform 0: forceCoeffs would miss the shear)
+grep -q "^nut: wall-function values evaluated from the predicted fields.* lowerWall" \
+    "$test/log.surrogateFoam" || fail "surrogateFoam did not evaluate nut's wall functions"
+python3 - "$test/1/nut" <<'PY' || fail "the predicted nut's wall values are not the wall functions'"
+import re, sys
+text = open(sys.argv[1]).read()
+for wall in ("upperWall", "lowerWall"):
+    block = text[re.search(r"\n\s*%s\s*\n" % wall, text).end():]
+    block = block[:block.index("}")]
+    assert "nutkWallFunction" in block and "nonuniform" in block, (wall, block[:200])
+    values = [float(v) for v in block[block.index("(") + 1:block.index(")")].split()]
+    assert values and min(values) >= 0 and max(values) > 0, (wall, values[:5])
+    print(f"nut on {wall}: {len(values)} wall-function values, max {max(values):.3g}")
+PY
+
 errors="$test/postProcessing/surrogateFoam/1/relativeL2.dat"
 [ -f "$errors" ] || fail "no $errors"
 python3 - "$errors" <<'PY' || fail "relative L2 errors not finite in $errors"
@@ -59,7 +76,7 @@ import math, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip() and not l.startswith('#')]
 fields = {r[0] for r in rows}
 assert fields == {"U", "p", "k", "epsilon", "nut"}, fields
-assert all(len(r) == 3 for r in rows), rows   # field, prediction, latent grid alone
+assert all(len(r) == 4 for r in rows), rows   # field, prediction, latent grid alone, in the box
 assert all(math.isfinite(float(v)) and float(v) >= 0 for r in rows for v in r[1:]), rows
 PY
 
