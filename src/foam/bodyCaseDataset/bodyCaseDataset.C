@@ -85,6 +85,77 @@ Foam::bodyCaseDataset::bodyCaseDataset
 }
 
 
+// * * * * * * * * * * * * * * * Local Functions * * * * * * * * * * * * * //
+
+namespace
+{
+
+//- The smallest value of every scalar field of fields not yet in minima
+//- over the rows of the training cases' values (surface or volume)
+void scalarMinima
+(
+    const nop::BodyFields& fields,
+    const std::vector<nop::BodyCase>& cases,
+    const bool surface,
+    Foam::HashTable<Foam::scalar>& minima
+)
+{
+    size_t channels = 0;
+    for (const int64_t c : fields.components)
+    {
+        channels += size_t(c);
+    }
+    size_t offset = 0;
+    for (size_t f = 0; f < fields.names.size(); ++f)
+    {
+        if (fields.components[f] == 1 && !minima.found(fields.names[f]))
+        {
+            Foam::scalar least = Foam::GREAT;
+            for (const nop::BodyCase& body : cases)
+            {
+                const std::vector<float>& values =
+                    surface ? body.surfaceValues : body.volumeValues;
+                for (size_t i = offset; i < values.size(); i += channels)
+                {
+                    least = Foam::min(least, Foam::scalar(values[i]));
+                }
+            }
+            minima.set(fields.names[f], least);
+        }
+        offset += size_t(fields.components[f]);
+    }
+}
+
+} // End anonymous namespace
+
+
+// * * * * * * * * * * * * * Static Member Functions * * * * * * * * * * * //
+
+Foam::dictionary Foam::bodyCaseDataset::outputFloors
+(
+    const nop::BodyCaseDatasets& data
+)
+{
+    // A field learnt in the cells by its cell values (a wall nut may be 0
+    // in the laminar sublayer), one learnt on the body only by those
+    HashTable<scalar> minima;
+    scalarMinima(data.volumeFields, data.train, false, minima);
+    scalarMinima(data.surfaceFields, data.train, true, minima);
+
+    // As caseDataset's: a scalar positive in every training case (k,
+    // omega, a cell nut) is kept positive in predictions
+    dictionary floors;
+    for (const word& name : minima.sortedToc())
+    {
+        if (minima[name] > 0 && minima[name] < GREAT)
+        {
+            floors.add(name, 1e-3*minima[name]);
+        }
+    }
+    return floors;
+}
+
+
 // * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
 
 nop::BodyCase Foam::bodyCaseDataset::readCase(const fileName& caseDir)
@@ -200,6 +271,7 @@ nop::BodyCaseDatasets Foam::bodyCaseDataset::read()
     };
     data.surfaceFields = fieldsOf("surfaceFields");
     data.volumeFields = fieldsOf("volumeFields");
+    setup_.set("outputFloors", outputFloors(data));
     data.boxMargin = dict_.getOrDefault<scalar>("boxMargin", 0.5);
     boundBox box;
     if (dict_.readIfPresent("box", box))

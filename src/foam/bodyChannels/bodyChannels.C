@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include "bodyChannels.H"
 #include "volFieldClasses.H"
 #include "emptyPolyPatch.H"
@@ -133,6 +135,7 @@ Foam::bodyChannels::bodyChannels
     volumeFields_(setup.getOrDefault<wordList>("volumeFields", wordList())),
     fieldTypes_(),
     outputs_(surfaceFields_),
+    outputFloors_(),
     nFaces_(0),
     predictedCells_()
 {
@@ -189,6 +192,14 @@ Foam::bodyChannels::bodyChannels
                     << exit(FatalIOError);
             }
             fieldTypes_.set(name, type);
+        }
+    }
+
+    if (const dictionary* floors = setup.findDict("outputFloors"))
+    {
+        for (const word& name : floors->toc())
+        {
+            outputFloors_.set(name, floors->get<scalar>(name));
         }
     }
 }
@@ -488,6 +499,15 @@ std::string Foam::bodySetupToJson(const dictionary& setup)
         types[key] = std::string(fieldTypes.get<word>(key));
     }
     json["fieldTypes"] = types;
+    nlohmann::json floors = nlohmann::json::object();
+    if (const dictionary* dict = setup.findDict("outputFloors"))
+    {
+        for (const word& key : dict->toc())
+        {
+            floors[key] = dict->get<scalar>(key);
+        }
+    }
+    json["outputFloors"] = floors;
     return json.dump();
 }
 
@@ -513,9 +533,19 @@ Foam::dictionary Foam::bodySetupFromJson
             << why.c_str() << exit(FatalIOError);
     };
     const auto json = nlohmann::json::parse(text, nullptr, false);
-    if (!json.is_object() || json.size() != 5 || !json.contains("kind"))
+    // (outputFloors: model files from before it lack it)
+    if
+    (
+        !json.is_object()
+     || json.size() != 5 + size_t(json.contains("outputFloors"))
+     || !json.contains("kind")
+    )
     {
-        fail("expected an object of kind, patches, surfaceFields, volumeFields, fieldTypes");
+        fail
+        (
+            "expected an object of kind, patches, surfaceFields, volumeFields,"
+            " fieldTypes and outputFloors"
+        );
     }
     dictionary setup;
     const auto names = [&](const char* key)
@@ -560,6 +590,37 @@ Foam::dictionary Foam::bodySetupFromJson
         types.add(name, word(type.get<std::string>()));
     }
     setup.add("fieldTypes", types);
+
+    dictionary floors;
+    if (json.contains("outputFloors"))
+    {
+        const auto& given = json["outputFloors"];
+        if (!given.is_object())
+        {
+            fail("outputFloors: expected an object");
+        }
+        for (const auto& item : given.items())
+        {
+            const word name(item.key());
+            if
+            (
+                !fields.found(name)
+             || types.get<word>(name) != volScalarField::typeName
+             || !item.value().is_number()
+             || !(item.value().get<double>() > 0)
+             || !std::isfinite(item.value().get<double>())
+            )
+            {
+                fail
+                (
+                    "outputFloors: " + item.key()
+                  + ": expected a positive number for a scalar field"
+                );
+            }
+            floors.add(name, item.value().get<double>());
+        }
+    }
+    setup.add("outputFloors", floors);
     return setup;
 }
 

@@ -30,6 +30,15 @@ void Foam::bodyChannels::setField
     }
     const label nComponents = pTraits<Type>::nComponents;
 
+    // A scalar positive in every training case stays positive (sqrt(k) and
+    // wall functions in the solver's models)
+    const scalar floor =
+        nComponents == 1 ? outputFloors_.lookup(name, scalar(-1)) : scalar(-1);
+    const auto floored = [floor](const Type& value)
+    {
+        return floor > 0 ? max(value, floor*pTraits<Type>::one) : value;
+    };
+
     typename GeometricField<Type, fvPatchField, volMesh>::Boundary& bf =
         field.boundaryFieldRef();
 
@@ -46,7 +55,7 @@ void Foam::bodyChannels::setField
                 setComponent(value, c) =
                     prediction[size_t(nFaces_*sc + k*vc + v + c)];
             }
-            cells[predictedCells_[k]] = value;
+            cells[predictedCells_[k]] = floored(value);
         }
 
         // As latentGridInterpolator: the patches a prediction sets take the
@@ -88,6 +97,7 @@ void Foam::bodyChannels::setField
                     setComponent(values[i], c) =
                         prediction[size_t((face + i)*sc + s + c)];
                 }
+                values[i] = floored(values[i]);
             }
             bf[patchi] == values;
             face += values.size();

@@ -12,6 +12,8 @@
 #         time 1 of the held-out body, and OpenFOAM reads them back; the
 #         body's wallShearStress and nut (a nutkWallFunction) hold one
 #         predicted value per face, not the start time's;
+#       - the predicted k and omega are positive (the floors learnt from
+#         the training cases);
 #       - surface.vtp (VTK) holds p, wallShearStress and nut on every
 #         body face, as predicted;
 #       - -compare wrote finite errors: on the body for p, wallShearStress
@@ -73,6 +75,17 @@ for field in ("nut", "wallShearStress"):
     count = int(re.search(r"nonuniform List<\w+>\s*(\d+)", body).group(1))
     assert count == faces, (field, count, faces)
     print(f"{field}: {count} predicted values on the body")
+PY
+
+# k and omega positive in every training case: the prediction too (floors)
+python3 - "$test/1" <<'PY' || fail "a predicted k or omega is not positive"
+import re, sys
+for field in ("k", "omega"):
+    text = open(f"{sys.argv[1]}/{field}").read()
+    cells = text[text.index("internalField"):text.index("boundaryField")]
+    values = [float(v) for v in cells[cells.index("(") + 1:cells.rindex(")")].split()]
+    assert values and min(values) > 0, (field, min(values))
+    print(f"{field}: {len(values)} predicted cell values, the least {min(values):.3g}")
 PY
 
 surface="$test/postProcessing/surrogateFoam/1/surface.vtp"
