@@ -23,6 +23,19 @@
 #       parallel          surrogateFoam -parallel on 2 processors: the
 #                         reconstructed fields equal the serial ones to
 #                         round-off (max abs difference printed)
+#       cache             a second training reads every case from the
+#                         sample cache (no mesh) and ends with the same test
+#                         errors; a touched field file rereads its case; a
+#                         flipped byte in a cache file is a warning naming
+#                         it, and the case is reread
+#       writeVtk          trainNeuralOperator -writeVtk: every case's latent
+#                         grid (.vti, the signed distance) and queries (.vtp,
+#                         the targets)
+#       bareGeometry      predictSurface with the body model on the
+#                         held-out box as a bare STL: p and wallShearStress
+#                         on its faces (refined), a finite Cd, the same
+#                         with the STL's triangles turned inward; a clip
+#                         plane that leaves nothing and -faceSize 0 refused
 #       patchMissing      data { patches (bodyy); }: a FatalIOError naming
 #                         the entry, the case and its patches
 #       fnoWithPatches    model fno on data with patches: an error naming
@@ -416,6 +429,8 @@ writeFields)
         echo "    $line"
         echo "$line" | grep -qi "nan\|inf" && fail "a non-finite error: $line"
     done
+    grep -q 'Name="signedDistance"' "$caseDir/postProcessing/surrogateFoam/1/latentGrid.vti" \
+        || fail "no latent grid with the signed distance written beside surface.vtp"
     grep -q "^relative L2 wallShearStress = -1 in the latent box, -1 near the body, [0-9.e-]* on the body" "$caseDir/log" \
         || fail "wallShearStress (a surface field) is not compared on the body alone"
     grep -q "^relative L2 U = [0-9.e-]* in the latent box, [0-9][0-9.e-]* near the body, -1 on the body" "$caseDir/log" \
@@ -447,6 +462,136 @@ EOF
         sameInternalFields 1e-4 relative "$field" "$caseDir/1/$field" "$caseDir/serial/1/$field" \
             || fail "$field differs between the serial and the parallel run"
     done
+    pass
+    ;;
+
+cache)
+    requireFixture
+    caseDir="$(mktemp -d "$work/$check.XXXXXX")"
+    trap 'rm -rf "$caseDir"' EXIT
+    mkdir -p "$caseDir/system"
+    cp "$family/system/controlDict" "$caseDir/system"
+    cp -r "$family/cases" "$caseDir/cases"
+    writeTrainingDict "$caseDir"
+    sed -i 's/epochs 20;/epochs 2;/' "$caseDir/system/neuralOperatorDict"
+    train()
+    {
+        (cd "$caseDir" && trainNeuralOperator > "log.$1" 2>&1) \
+            || fail "training ($1) failed: $(tail -20 "$caseDir/log.$1")"
+        grep "^Test" "$caseDir/log.$1" > "$caseDir/errors.$1"
+        [ -s "$caseDir/errors.$1" ] || fail "no test errors in log.$1"
+    }
+    count() { grep -c "^    $2: .* cells, time $solverTime ($3) in" "$caseDir/log.$1"; }
+    names="train_0 train_1 train_2 train_3 test_0"
+    train first
+    for name in $names
+    do
+        [ "$(count first "$name" read)" = 1 ] || fail "$name not read from its mesh first"
+        [ -s "$caseDir/constant/neuralOperator/cache/cases_$name.body" ] \
+            || fail "no cache file of $name"
+    done
+    train second
+    for name in $names
+    do
+        [ "$(count second "$name" cached)" = 1 ] \
+            || fail "$name not read from the cache: $(grep "$name:" "$caseDir/log.second")"
+    done
+    cmp -s "$caseDir/errors.first" "$caseDir/errors.second" \
+        || fail "the cached cases train otherwise: $(diff "$caseDir/errors.first" "$caseDir/errors.second")"
+    touch "$caseDir/cases/train_1/$solverTime/U"
+    train touched
+    [ "$(count touched train_1 read)" = 1 ] || fail "train_1 not reread after its U changed"
+    [ "$(count touched train_2 cached)" = 1 ] || fail "train_2 not cached"
+    cache="$caseDir/constant/neuralOperator/cache/cases_train_2.body"
+    python3 - "$cache" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+data[len(data)//2] ^= 0x10
+open(sys.argv[1], "wb").write(bytes(data))
+PY
+    train damaged
+    grep -qF "sample cache '$cache': checksum mismatch (damaged)" "$caseDir/log.damaged" \
+        || fail "no warning naming the damaged cache: $(grep -A3 -i warning "$caseDir/log.damaged")"
+    [ "$(count damaged train_2 read)" = 1 ] || fail "train_2 not reread after damage"
+    cmp -s "$caseDir/errors.first" "$caseDir/errors.damaged" \
+        || fail "training after the damage differs: $(diff "$caseDir/errors.first" "$caseDir/errors.damaged")"
+    grep "train_[12]:" "$caseDir/log.damaged" | sed 's/^/   /'
+    pass
+    ;;
+
+writeVtk)
+    newFamily
+    writeTrainingDict "$caseDir"
+    sed -i 's/epochs 20;/epochs 1;/' "$caseDir/system/neuralOperatorDict"
+    (cd "$caseDir" && trainNeuralOperator -writeVtk > log 2>&1) \
+        || fail "trainNeuralOperator -writeVtk failed: $(tail -20 "$caseDir/log")"
+    for name in train_0 train_1 train_2 train_3 test_0
+    do
+        grid="$caseDir/postProcessing/trainNeuralOperator/$name.latentGrid.vti"
+        queries="$caseDir/postProcessing/trainNeuralOperator/$name.queries.vtp"
+        grep -q 'WholeExtent="0 7 0 7 0 7"' "$grid" 2> /dev/null \
+            || fail "no 8^3 latent grid in $grid"
+        grep -q 'Name="signedDistance"' "$grid" || fail "no signedDistance in $grid"
+        for array in surface/p surface/wallShearStress.x volume/U.x volume/p
+        do
+            grep -qF "Name=\"$array\"" "$queries" || fail "no array $array in $queries"
+        done
+    done
+    grep "^Wrote the latent grid" "$caseDir/log" | sed 's/^/    /'
+    pass
+    ;;
+
+bareGeometry)
+    requireFixture
+    caseDir="$(mktemp -d "$work/$check.XXXXXX")"
+    trap 'rm -rf "$caseDir"' EXIT
+    # The held-out body, the box (1.2 0.6 0.4) (2 1.4 1.4), as a bare STL;
+    # then with every triangle turned inward
+    python3 - "$caseDir" <<'PY'
+import sys
+lo, hi = (1.2, 0.6, 0.4), (2.0, 1.4, 1.4)
+corner = lambda i: tuple(hi[a] if (i >> a) & 1 else lo[a] for a in range(3))
+quads = ((0, 2, 3, 1), (4, 5, 7, 6), (0, 1, 5, 4), (2, 6, 7, 3), (0, 4, 6, 2), (1, 3, 7, 5))
+for name, turn in (("box", False), ("inward", True)):
+    with open(f"{sys.argv[1]}/{name}.stl", "w") as f:
+        f.write("solid body\n")
+        for q in quads:
+            for t in ((q[0], q[1], q[2]), (q[0], q[2], q[3])):
+                t = t[::-1] if turn else t
+                f.write("facet normal 0 0 0\nouter loop\n")
+                f.writelines("vertex %g %g %g\n" % corner(i) for i in t)
+                f.write("endloop\nendfacet\n")
+        f.write("endsolid body\n")
+PY
+    predict()
+    {
+        local stl="$1"
+        shift
+        (cd "$caseDir" && predictSurface -model "$model" -magUInf 1 -Aref 0.8 \
+            -shear wallShearStress -threads 1 "$@" "$stl" > "log.${stl%.stl}" 2>&1)
+    }
+    predict box.stl || fail "predictSurface failed: $(tail -20 "$caseDir/log.box")"
+    log="$caseDir/log.box"
+    faces=$(sed -n 's/^Faces: \([0-9]*\) triangles.*/\1/p' "$log")
+    [ "${faces:-0}" -gt 12 ] || fail "the box's 12 triangles were not refined: $(grep -i faces "$log")"
+    grep -q "^Volume fields (U p) not predicted" "$log" || fail "the volume fields left out silently"
+    cd=$(sed -n 's/^Predicted: Cd \([^ ]*\) .*/\1/p' "$log")
+    python3 -c "import math, sys; sys.exit(not math.isfinite(float('${cd:-nan}')))" \
+        || fail "no finite Cd: $(grep Predicted "$log")"
+    for array in p wallShearStress
+    do
+        grep -q "Name=\"$array\"" "$caseDir/box_predicted.vtp" || fail "no $array in box_predicted.vtp"
+    done
+    grep -q "NumberOfPolys=\"$faces\"" "$caseDir/box_predicted.vtp" || fail "box_predicted.vtp has not $faces faces"
+    grep "^Faces\|^Predicted" "$log" | sed 's/^/    /'
+    predict inward.stl || fail "predictSurface on the inward box failed: $(tail -20 "$caseDir/log.inward")"
+    inward=$(sed -n 's/^Predicted: Cd \([^ ]*\) .*/\1/p' "$caseDir/log.inward")
+    python3 -c "import sys; sys.exit(not abs(float('${inward:-nan}') - $cd) <= 1e-4*abs($cd))" \
+        || fail "the inward box predicts otherwise: $(grep '^Predicted: ' "$caseDir"/log.*)"
+    predict box.stl -clip "((0 3 0) (0 1 0))" && fail "a clip plane leaving nothing was accepted"
+    grep -q "no part of it lies on the kept side" "$caseDir/log.box" || fail "clip error: $(tail -5 "$caseDir/log.box")"
+    predict box.stl -faceSize 0 && fail "-faceSize 0 was accepted"
+    grep -q "faceSize" "$caseDir/log.box" || fail "-faceSize error: $(tail -5 "$caseDir/log.box")"
     pass
     ;;
 

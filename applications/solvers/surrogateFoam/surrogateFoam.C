@@ -52,7 +52,8 @@ Description
     written as VTK PolyData, postProcessing/surrogateFoam/\<writeTime\>/
     surface.vtp (the surface fields as predicted: the time directory loses
     them on patch types that write no value, such as p on a zeroGradient
-    wall).
+    wall), and the latent grid the model saw as VTK ImageData, latentGrid.vti
+    beside it (the body's signed distance, insideBody).
 
     -compare evaluates the prediction against the case's solver result at
     its latest time (not one written by surrogateFoam: a FatalError
@@ -263,6 +264,10 @@ int main(int argc, char *argv[])
         model.onBodies()
       ? writeSurfacePrediction(fields, model, mesh, times.write)
       : fileName();
+    const fileName latentGridFile =
+        model.onBodies()
+      ? writeLatentGridPrediction(model, mesh, times.write)
+      : fileName();
     const double writeSeconds = stageTime.elapsedTime();
 
     const label nOutside = model.nCellsNotPredicted();
@@ -282,6 +287,11 @@ int main(int argc, char *argv[])
         Info<< "Wrote " << model.bodies().surfaceFields() << " on the body to "
             << surfaceFile << " (VTK, as predicted)" << nl;
     }
+    if (!latentGridFile.empty())
+    {
+        Info<< "Wrote the latent grid (signedDistance, insideBody) to "
+            << latentGridFile << nl;
+    }
     Info
         << "Wall time: load " << loadSeconds << " s, sampling "
         << samplingSeconds << " s, inference " << inferenceSeconds
@@ -292,7 +302,7 @@ int main(int argc, char *argv[])
         const comparedCells cells(model, mesh);
         reportComparison
         (
-            comparePrediction(fields, model, cells, times.reference),
+            comparePrediction(fields, model, cells, wallFunctions, times.reference),
             model,
             cells,
             runTime,

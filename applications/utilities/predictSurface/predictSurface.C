@@ -14,7 +14,8 @@ Group
 Description
     Predicts the surface fields of a body from its geometry alone, with a
     GINO model file trained on surfaces (trainNeuralOperator, data type
-    surfaces): no CFD mesh, no case. Writes the surface with the predicted
+    surfaces) or on cases around a body (data type cases with patches, e.g.
+    tutorials/ahmedBody): no CFD mesh, no case. Writes the surface with the predicted
     arrays as VTK XML PolyData (.vtp) for ParaView and, given the reference
     speed and area, the force coefficients Cd and Cl integrated from the
     predicted pressure (and wall shear stress, when the model predicts it).
@@ -26,6 +27,15 @@ Description
     the relative L2 of each predicted field against them is printed, the
     surface's own arrays are written as \<field\>Reference, and the forces
     are integrated from both.
+
+    A model of cases around a body predicts its surfaceFields on the
+    surface as on the wall faces of a case: the surface (in the cases'
+    units and placement) is turned so that its normals point out of the
+    body, cut by -clip where the cases modelled half of it (a symmetry
+    plane), and split into triangles no larger than the wall faces the
+    model was trained on (-faceSize; by default half the latent grid's
+    spacing); the values are written on those triangles. Its volumeFields
+    need the case's cells (surrogateFoam).
 
 Usage
     \b predictSurface [OPTION] \<surface\>
@@ -69,6 +79,16 @@ Usage
       - \par -pressure \<word\>
         Predicted field of pressure (default: the model's first field)
 
+      - \par -clip \<((point) (normal))\>
+        Keep the part of the surface on the normal's side of the plane,
+        e.g. "((0 0 0) (0 1 0))" for a half model on y >= 0 (models of
+        cases around a body)
+
+      - \par -faceSize \<scalar\>
+        Largest edge of the triangles predicted on; larger ones are split
+        (default: kept for a model on surfaces, half the latent grid's
+        spacing for a model of cases around a body)
+
       - \par -shear \<word\>
         Predicted field of wall shear stress as OpenFOAM's wallShearStress
         writes it (the stress on the fluid: its negative acts on the body)
@@ -78,6 +98,13 @@ Usage
     \verbatim
     predictSurface -model ahmed.nop -magUInf 1 -Aref 0.112 ahmed_4_downsampled.stl
     predictSurface -model ahmed.nop -magUInf 1 -Aref 0.112 boundary_4_mapped.vtp
+    \endverbatim
+    and one trained on the half-model cases of tutorials/ahmedBody (the
+    body in metres, the symmetry plane y = 0; Aref: half the frontal area):
+    \verbatim
+    predictSurface -model constant/neuralOperator/ahmedBody.nop
+        -clip "((0 0 0) (0 1 0))" -magUInf 20 -Aref 0.0562
+        -shear wallShearStress cases/test_17/constant/triSurface/body.stl
     \endverbatim
 
     Force coefficients need both -magUInf and -Aref. The outward side of
@@ -97,6 +124,7 @@ SourceFiles
 #include "argList.H"
 #include "OSspecific.H"
 #include "vector.H"
+#include "List.H"
 
 #include "floatingPointTraps.H"
 
@@ -148,6 +176,18 @@ int main(int argc, char *argv[])
     argList::addOption("liftDir", "vector", "Lift direction (default: (0 0 1))");
     argList::addOption("pressure", "word", "Predicted pressure field (default: first)");
     argList::addOption("shear", "word", "Predicted wall shear stress field (default: none)");
+    argList::addOption
+    (
+        "clip",
+        "((point) (normal))",
+        "Keep the surface on the normal's side of the plane (a half model)"
+    );
+    argList::addOption
+    (
+        "faceSize",
+        "scalar",
+        "Largest edge of the triangles predicted on (default: see Usage)"
+    );
 
     argList args(argc, argv);
 
@@ -196,6 +236,27 @@ int main(int argc, char *argv[])
     forces.liftDirection = directionOption(args, "liftDir", forces.liftDirection);
     forces.pressure = args.getOrDefault<word>("pressure", word::null);
     forces.shear = args.getOrDefault<word>("shear", word::null);
+
+    if (args.found("clip"))
+    {
+        const List<vector> plane(args.get<List<vector>>("clip"));
+        if (plane.size() != 2 || mag(plane[1]) < VSMALL)
+        {
+            FatalErrorInFunction
+                << "-clip: expected ((point) (normal)) with a non-zero normal,"
+                << " got " << plane << nl << exit(FatalError);
+        }
+        job.clip = true;
+        job.clipOrigin = {plane[0].x(), plane[0].y(), plane[0].z()};
+        job.clipNormal = {plane[1].x(), plane[1].y(), plane[1].z()};
+    }
+    job.faceSize = args.getOrDefault<scalar>("faceSize", 0);
+    if (args.found("faceSize") && !(job.faceSize > 0))
+    {
+        FatalErrorInFunction
+            << "-faceSize " << job.faceSize << ": expected a length > 0"
+            << nl << exit(FatalError);
+    }
 
     try
     {

@@ -36,6 +36,13 @@ Usage
       - \par -case \<dir\>
         Case directory (default: the current directory)
 
+      - \par -writeVtk
+        GINO: write what the model sees of every training and test sample
+        for ParaView to postProcessing/trainNeuralOperator/ before training:
+        \<sample\>.latentGrid.vti (the latent grid with the body's signed
+        distance and insideBody) and \<sample\>.queries.vtp (the query
+        points with the target values, NaN where a field has none)
+
     The case needs a system/controlDict (application trainNeuralOperator;
     startTime 0; endTime 0; deltaT 1; writeControl timeStep;
     writeInterval 1).
@@ -332,6 +339,13 @@ int main(int argc, char *argv[])
         "Use an alternative dictionary (default: system/neuralOperatorDict)"
     );
 
+    argList::addBoolOption
+    (
+        "writeVtk",
+        "GINO: write every sample's latent grid (.vti) and queries (.vtp) to"
+        " postProcessing/trainNeuralOperator"
+    );
+
     #include "setRootCase.H"
     #include "createTime.H"
 
@@ -343,6 +357,17 @@ int main(int argc, char *argv[])
 
     autoPtr<trainingData> data;
     nop::TrainingJob job(readTrainingJob(dict, runTime.path(), data));
+    if (args.found("writeVtk"))
+    {
+        if (job.model != "GINO")
+        {
+            FatalErrorInFunction
+                << "-writeVtk: for a GINO model (its latent grid and queries);"
+                << " an FNO's grid is its data (foamToVTK shows the cases)"
+                << exit(FatalError);
+        }
+        job.vtkDirectory = runTime.path()/"postProcessing"/"trainNeuralOperator";
+    }
 
     Info<< "Loading the training data (" << dict.subDict("data").get<word>("type")
         << ")" << nl << endl;

@@ -9,19 +9,24 @@
 #include "bodyCaseDataset.H"
 #include "bodyChannels.H"
 #include "caseDataset.H"
+#include "sampleCache.H"
 #include "strictKeywords.H"
 #include "volFieldClasses.H"
 #include "boundBox.H"
 #include "fvMesh.H"
 #include "Time.H"
 #include "IOobject.H"
+#include "OStringStream.H"
+
+#include <chrono>
 
 // * * * * * * * * * * * * * * * Static Member Data  * * * * * * * * * * * //
 
 const Foam::wordList Foam::bodyCaseDataset::keywords
 ({
     "type", "trainCases", "testCases", "time", "patches", "surfaceFields",
-    "volumeFields", "boxMargin", "box", "volumeQueries", "signedDistance"
+    "volumeFields", "boxMargin", "box", "volumeQueries", "signedDistance",
+    "cache"
 });
 
 
@@ -30,11 +35,13 @@ const Foam::wordList Foam::bodyCaseDataset::keywords
 Foam::bodyCaseDataset::bodyCaseDataset
 (
     const dictionary& dict,
-    const fileName& root
+    const fileName& root,
+    const fileName& cacheDir
 )
 :
     dict_(dict),
     root_(root),
+    cacheDir_(dict.getOrDefault<bool>("cache", true) ? cacheDir : fileName()),
     setup_()
 {
     checkKeywords(dict, keywords, "data");
@@ -126,6 +133,127 @@ void scalarMinima
     }
 }
 
+//- The body cache of a case (sampleCache.H): metadata {"fieldTypes":
+//- {name: class}} and the arrays points, faceCentres, cellCentres
+//- (float64, rows of 3), triangles (int64, rows of 3), surfaceValues and
+//- volumeValues (float32, rows of the fields' channels)
+constexpr int bodyCacheVersion = 1;
+
+
+nop::RawArrayView rowsView
+(
+    const char* dtype,
+    const std::vector<double>& values
+)
+{
+    return Foam::sampleCache::arrayView(dtype, values, {int64_t(values.size()/3), 3});
+}
+
+
+//- The cached body of a case; false with the reason in why when the cache
+//- is absent, of another key (why empty) or damaged
+bool readBodyCache
+(
+    const Foam::fileName& file,
+    const std::string& key,
+    nop::BodyCase& body,
+    Foam::dictionary& fieldTypes,
+    std::string& why
+)
+{
+    nlohmann::json metadata;
+    nop::ArrayArchive archive;
+    if (!Foam::sampleCache::read(file, bodyCacheVersion, key, metadata, archive, why))
+    {
+        return false;
+    }
+    const auto has = [&](const char* name, const char* dtype, int64_t columns)
+    {
+        const auto it = archive.arrays.find(name);
+        return
+            it != archive.arrays.end() && it->second.dtype == dtype
+         && (
+                columns < 0
+             || (it->second.shape.size() == 2 && it->second.shape[1] == columns)
+            );
+    };
+    const auto types = metadata.find("fieldTypes");
+    if
+    (
+        !has("points", "float64", 3) || !has("triangles", "int64", 3)
+     || !has("faceCentres", "float64", 3) || !has("cellCentres", "float64", 3)
+     || !has("surfaceValues", "float32", -1) || !has("volumeValues", "float32", -1)
+     || types == metadata.end() || !types->is_object()
+    )
+    {
+        why = "sample cache '" + file + "': lacks its fieldTypes or arrays (damaged)";
+        return false;
+    }
+    for (const auto& [name, type] : types->items())
+    {
+        if (!type.is_string() || !Foam::volFieldClasses().found(Foam::word(type.get<std::string>())))
+        {
+            why = "sample cache '" + file + "': field type of " + name + " (damaged)";
+            return false;
+        }
+        fieldTypes.set(Foam::word(name), Foam::word(type.get<std::string>()));
+    }
+    using Foam::sampleCache::values;
+    body.points = values<double>(archive.arrays.at("points"));
+    body.triangles = values<int64_t>(archive.arrays.at("triangles"));
+    body.faceCentres = values<double>(archive.arrays.at("faceCentres"));
+    body.cellCentres = values<double>(archive.arrays.at("cellCentres"));
+    body.surfaceValues = values<float>(archive.arrays.at("surfaceValues"));
+    body.volumeValues = values<float>(archive.arrays.at("volumeValues"));
+    return true;
+}
+
+
+void writeBodyCache
+(
+    const Foam::fileName& file,
+    const std::string& key,
+    const nop::BodyCase& body,
+    const Foam::dictionary& fieldTypes
+)
+{
+    nlohmann::json types = nlohmann::json::object();
+    for (const Foam::word& name : fieldTypes.toc())
+    {
+        types[name] = fieldTypes.get<Foam::word>(name);
+    }
+    const auto valueRows = [](const std::vector<float>& values, int64_t rows)
+    {
+        return
+            Foam::sampleCache::arrayView
+            (
+                "float32", values,
+                {rows, rows > 0 ? int64_t(values.size())/rows : 0}
+            );
+    };
+    Foam::sampleCache::write
+    (
+        file,
+        bodyCacheVersion,
+        key,
+        nlohmann::json{{"fieldTypes", types}},
+        {
+            {"points", rowsView("float64", body.points)},
+            {
+                "triangles",
+                Foam::sampleCache::arrayView
+                (
+                    "int64", body.triangles, {int64_t(body.triangles.size()/3), 3}
+                )
+            },
+            {"faceCentres", rowsView("float64", body.faceCentres)},
+            {"cellCentres", rowsView("float64", body.cellCentres)},
+            {"surfaceValues", valueRows(body.surfaceValues, body.faces())},
+            {"volumeValues", valueRows(body.volumeValues, body.cells())}
+        }
+    );
+}
+
 } // End anonymous namespace
 
 
@@ -158,6 +286,29 @@ Foam::dictionary Foam::bodyCaseDataset::outputFloors
 
 // * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
 
+std::string Foam::bodyCaseDataset::cacheKey
+(
+    const fileName& caseDir,
+    const word& outputTime
+) const
+{
+    dictionary given;
+    for (const word& key : {"patches", "surfaceFields", "volumeFields"})
+    {
+        given.add(key, setup_.get<wordList>(key));
+    }
+    OStringStream os;
+    given.write(os, false);
+    return
+        os.str() + "\nfields at " + outputTime + "\n"
+      + sampleCache::fileStamps
+        ({
+            caseDir/"constant"/"polyMesh",
+            caseDir/outputTime
+        });
+}
+
+
 nop::BodyCase Foam::bodyCaseDataset::readCase(const fileName& caseDir)
 {
     instant first;
@@ -165,6 +316,60 @@ nop::BodyCase Foam::bodyCaseDataset::readCase(const fileName& caseDir)
     word outputTime;
     caseDataset::selectTimes(dict_, caseDir, first, inputTime, outputTime);
 
+    const auto start = std::chrono::steady_clock::now();
+    const std::string key(cacheKey(caseDir, outputTime));
+    string name(caseDir.relative(root_));
+    name.replaceAll("/", "_");
+    const fileName cacheFile =
+        cacheDir_.empty() ? fileName() : cacheDir_/(name + ".body");
+
+    nop::BodyCase body;
+    dictionary cachedTypes;
+    std::string damaged;
+    bool fromCache =
+        !cacheFile.empty()
+     && readBodyCache(cacheFile, key, body, cachedTypes, damaged);
+    if (fromCache && !setup_.found("fieldTypes"))
+    {
+        setup_.add("fieldTypes", cachedTypes);
+    }
+    if (!damaged.empty())
+    {
+        WarningInFunction
+            << damaged.c_str() << nl
+            << "    reading case " << caseDir << " again" << endl;
+    }
+    if (fromCache)
+    {
+        body.name = caseDir;
+    }
+    else
+    {
+        body = readMesh(caseDir, outputTime);
+        if (!cacheFile.empty())
+        {
+            writeBodyCache(cacheFile, key, body, setup_.subDict("fieldTypes"));
+        }
+    }
+    Info<< "    " << caseDir.name() << ": " << body.faces() << " faces on "
+        << setup_.get<wordList>("patches") << ", " << body.cells()
+        << " cells, time " << outputTime
+        << (fromCache ? " (cached)" : " (read)") << " in "
+        << std::chrono::duration<double>
+           (
+               std::chrono::steady_clock::now() - start
+           ).count()
+        << " s" << endl;
+    return body;
+}
+
+
+nop::BodyCase Foam::bodyCaseDataset::readMesh
+(
+    const fileName& caseDir,
+    const word& outputTime
+)
+{
     Time caseTime(caseDir.path(), caseDir.name(), "system", "constant", false, false);
     for (const instant& t : TimePaths::findTimes(caseDir))
     {
@@ -222,9 +427,6 @@ nop::BodyCase Foam::bodyCaseDataset::readCase(const fileName& caseDir)
     const bodyChannels channels(mesh, setup_, dict_);
     nop::BodyCase body = channels.gatherBody(caseDir);
     channels.readValues(outputTime, dict_, body);
-    Info<< "    " << caseDir.name() << ": " << body.faces() << " faces on "
-        << setup_.get<wordList>("patches") << ", " << body.cells()
-        << " cells, time " << outputTime << endl;
     return body;
 }
 

@@ -7,14 +7,12 @@
 \*---------------------------------------------------------------------------*/
 
 #include "nop/io/ArrayArchive.hpp"
-#include "nop/io/AtomicFile.hpp"
-#include "nop/io/Checksum.hpp"
 #include "nop/io/PathGlob.hpp"
-#include "nop/io/RegularFile.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "caseDataset.H"
+#include "sampleCache.H"
 #include "strictKeywords.H"
 #include "surrogateChannels.H"
 #include "IStringStream.H"
@@ -35,69 +33,11 @@ namespace
 
 using namespace Foam;
 
-//- The sample cache of a case is a nop::ArrayArchive: metadata
-//-     {"sampleCache": 4, "key": <cache key>, "meta": <meta dictionary text>,
-//-      "checksum": <uint64>}
-//- and the float32 arrays inputs (input channels, grid) and outputs (output
-//- channels, grid). The checksum is nop::fnv1a of the whole archive encoded
-//- without its checksum entry: the archive's decoder checks the structure,
-//- not the values, and this way a flipped bit anywhere (array data, header,
-//- key or meta) is damage (a warning), never a cache of another set-up or
-//- version (silent) nor wrong data.
+//- The sample cache of a case (sampleCache.H) holds the metadata
+//- {"meta": <meta dictionary text>} and the float32 arrays inputs (input
+//- channels, grid) and outputs (output channels, grid).
 constexpr int cacheVersion = 4;
 
-//- What the cache formats before the archive (1 to 3) began with
-const std::string oldCacheMagic("NOPCASE");
-
-//- Largest cache file read: the reader allocates the file's size, and a
-//- case's arrays are in memory anyway, so the cap only refuses what cannot
-//- be one: 64 GiB, four times a 512^3 grid of 32 float channels
-constexpr uint64_t maxCacheBytes = uint64_t(64) << 30;
-
-
-//- Names, sizes and modification times of the files under the given
-//- paths (directories recursively), one per line, sorted
-std::string fileStamps(const List<fileName>& paths)
-{
-    namespace fs = std::filesystem;
-    std::vector<std::string> lines;
-    const auto stamp = [&lines](const fs::path& p)
-    {
-        std::error_code ec;
-        const auto size = fs::file_size(p, ec);
-        const auto time = fs::last_write_time(p, ec).time_since_epoch().count();
-        lines.push_back
-        (
-            p.string() + " " + std::to_string(size) + " " + std::to_string(time)
-        );
-    };
-    for (const fileName& name : paths)
-    {
-        const fs::path path(name.c_str());
-        std::error_code ec;
-        if (fs::is_directory(path, ec))
-        {
-            for (const auto& e : fs::recursive_directory_iterator(path, ec))
-            {
-                if (e.is_regular_file(ec))
-                {
-                    stamp(e.path());
-                }
-            }
-        }
-        else if (fs::is_regular_file(path, ec))
-        {
-            stamp(path);
-        }
-    }
-    std::sort(lines.begin(), lines.end());
-    std::string text;
-    for (const auto& line : lines)
-    {
-        text += line + "\n";
-    }
-    return text;
-}
 
 
 //- The cached arrays of a case: meta (dictionary text), inputs and outputs
@@ -123,48 +63,8 @@ std::vector<int64_t> arrayShape(const dictionary& meta, const word& channels)
 }
 
 
-nop::RawArrayView floatArray
-(
-    const std::vector<float>& values,
-    const std::vector<int64_t>& shape
-)
-{
-    return
-    {
-        "float32",
-        shape,
-        reinterpret_cast<const char*>(values.data()),
-        values.size()*sizeof(float)
-    };
-}
-
-
-std::vector<float> floats(const nop::RawArrayView& array)
-{
-    std::vector<float> values(array.bytes/sizeof(float));
-    std::memcpy(values.data(), array.data, values.size()*sizeof(float));
-    return values;
-}
-
-
-//- The checksum of a cache: FNV-1a of its archive encoded without the
-//- checksum entry (see cacheVersion)
-uint64_t cacheChecksum
-(
-    nlohmann::json metadata,
-    const std::map<std::string, nop::RawArrayView>& arrays
-)
-{
-    metadata.erase("checksum");
-    const std::string bytes(nop::encodeArrayArchive(metadata.dump(), arrays));
-    return nop::fnv1a(bytes.data(), bytes.size());
-}
-
-
-//- Read the cache of a case; false with the reason in why (naming the
-//- file) when it is absent, an older format, of another set-up or version
-//- (why empty: resampling is expected), or damaged (why says how:
-//- resampled with a warning)
+//- Read the cache of a case; false with the reason in why when it is
+//- absent, of another set-up or version (why empty), or damaged
 bool readCache
 (
     const fileName& file,
@@ -173,83 +73,36 @@ bool readCache
     std::string& why
 )
 {
-    why.clear();
-    std::error_code ec;
-    if (!std::filesystem::exists(std::filesystem::status(file.c_str(), ec)))
+    nlohmann::json metadata;
+    nop::ArrayArchive archive;
+    if (!sampleCache::read(file, cacheVersion, key, metadata, archive, why))
     {
         return false;
     }
-
-    const std::string what("sample cache '" + file + "'");
-    try
+    const auto meta = metadata.find("meta");
+    const auto inputs = archive.arrays.find("inputs");
+    const auto outputs = archive.arrays.find("outputs");
+    if
+    (
+        meta == metadata.end() || !meta->is_string()
+     || inputs == archive.arrays.end() || inputs->second.dtype != "float32"
+     || outputs == archive.arrays.end() || outputs->second.dtype != "float32"
+    )
     {
-        const std::string bytes
-        (
-            nop::readRegularFile(file, maxCacheBytes, "sample cache")
-        );
-        if (bytes.compare(0, oldCacheMagic.size(), oldCacheMagic) == 0)
-        {
-            return false;
-        }
-        const nop::ArrayArchiveView archive(nop::viewArrayArchive(bytes, what));
-        // Valid JSON of bounded depth: the archive's decoder has parsed it
-        const nlohmann::json metadata(nlohmann::json::parse(archive.metadata));
-        const auto checksum = metadata.find("checksum");
-        if
-        (
-            checksum == metadata.end()
-         || !checksum->is_number_unsigned()
-         || checksum->get<uint64_t>() != cacheChecksum(metadata, archive.arrays)
-        )
-        {
-            why = what + ": checksum mismatch (damaged)";
-            return false;
-        }
-
-        const auto version = metadata.find("sampleCache");
-        if (version == metadata.end() || *version != cacheVersion)
-        {
-            return false;
-        }
-        const auto storedKey = metadata.find("key");
-        const auto meta = metadata.find("meta");
-        const auto inputs = archive.arrays.find("inputs");
-        const auto outputs = archive.arrays.find("outputs");
-        if
-        (
-            storedKey == metadata.end() || !storedKey->is_string()
-         || meta == metadata.end() || !meta->is_string()
-         || inputs == archive.arrays.end() || inputs->second.dtype != "float32"
-         || outputs == archive.arrays.end() || outputs->second.dtype != "float32"
-        )
-        {
-            why =
-                what + ": lacks its key, its meta or its float32 arrays"
-                " inputs and outputs";
-            return false;
-        }
-        if (storedKey->get_ref<const std::string&>() != key)
-        {
-            return false;
-        }
-        cached.meta = meta->get<std::string>();
-        cached.inputs = floats(inputs->second);
-        cached.inputShape = inputs->second.shape;
-        cached.outputs = floats(outputs->second);
-        cached.outputShape = outputs->second.shape;
-        return true;
-    }
-    catch (const std::exception& e)
-    {
-        why = e.what();
+        why =
+            "sample cache '" + file + "': lacks its meta or its float32 arrays"
+            " inputs and outputs";
         return false;
     }
+    cached.meta = meta->get<std::string>();
+    cached.inputs = sampleCache::values<float>(inputs->second);
+    cached.inputShape = inputs->second.shape;
+    cached.outputs = sampleCache::values<float>(outputs->second);
+    cached.outputShape = outputs->second.shape;
+    return true;
 }
 
 
-//- Write atomically under a name of its own (a temporary, then rename),
-//- so that concurrent trainings of the same case never meet half a file.
-//- A cache that cannot be written is a warning: training goes on.
 void writeCache
 (
     const fileName& file,
@@ -258,33 +111,29 @@ void writeCache
     const dictionary& meta
 )
 {
-    try
-    {
-        const std::map<std::string, nop::RawArrayView> arrays
+    sampleCache::write
+    (
+        file,
+        cacheVersion,
+        key,
+        nlohmann::json{{"meta", cached.meta}},
         {
-            {"inputs", floatArray(cached.inputs, arrayShape(meta, "inputChannels"))},
-            {"outputs", floatArray(cached.outputs, arrayShape(meta, "outputChannels"))}
-        };
-        nlohmann::json metadata
-        {
-            {"sampleCache", cacheVersion}, {"key", key}, {"meta", cached.meta}
-        };
-        metadata["checksum"] = cacheChecksum(metadata, arrays);
-
-        mkDir(file.path());
-        nop::writeFileAtomically
-        (
-            file,
-            nop::encodeArrayArchive(metadata.dump(), arrays)
-        );
-    }
-    catch (const std::exception& e)
-    {
-        WarningInFunction
-            << "Cannot write the sample cache: " << e.what() << nl
-            << "    (training goes on; the case is sampled again next time)"
-            << endl;
-    }
+            {
+                "inputs",
+                sampleCache::arrayView
+                (
+                    "float32", cached.inputs, arrayShape(meta, "inputChannels")
+                )
+            },
+            {
+                "outputs",
+                sampleCache::arrayView
+                (
+                    "float32", cached.outputs, arrayShape(meta, "outputChannels")
+                )
+            }
+        }
+    );
 }
 
 
@@ -578,7 +427,7 @@ std::string Foam::caseDataset::cacheKey
     given.remove("trainedBox");
     return
         dictText(given) + "\ninputs at " + inputTime + ", outputs at "
-      + outputTime + "\n" + fileStamps(sources);
+      + outputTime + "\n" + sampleCache::fileStamps(sources);
 
 }
 

@@ -297,6 +297,7 @@ std::vector<float> Foam::surrogateModel::predictBody
             const Foam::floatingPointTrapsOff trapsOff;
             rows = predictor_->cellsInsideBox(body.cellCentres);
             y = predictor_->predictBody(body, rows, precision_);
+            latentDistance_ = std::move(y.signedDistance);
         }
         catch (const std::exception& e)
         {
@@ -319,6 +320,30 @@ std::vector<float> Foam::surrogateModel::predictBody
             << " master processor: " << failure.c_str() << exit(FatalError);
     }
     return bodies_->distribute(rows, y.surface, y.volume);
+}
+
+
+void Foam::surrogateModel::writeLatentGrid(const fileName& file) const
+{
+    string failure;
+    if (Pstream::master())
+    {
+        try
+        {
+            predictor_->writeLatentGrid(file, latentDistance_);
+        }
+        catch (const std::exception& e)
+        {
+            failure = e.what();
+        }
+    }
+    Pstream::scatter(failure);
+    if (!failure.empty())
+    {
+        FatalErrorInFunction
+            << "modelFile " << modelFile_ << ": " << failure.c_str()
+            << exit(FatalError);
+    }
 }
 
 

@@ -17,8 +17,18 @@
 #       - surface.vtp (VTK) holds p, wallShearStress and nut on every
 #         body face, as predicted;
 #       - -compare wrote finite errors: on the body for p, wallShearStress
-#         and nut, in the latent box for U, p, k, omega and nut;
+#         and nut, in the latent box for U, p, k, omega and nut; none on the
+#         body for omega and U, whose wall values are fixed, not predicted;
+#       - latentGrid.vti (VTK ImageData) beside it holds the body's
+#         signedDistance and insideBody, some grid points inside the body;
+#         trainNeuralOperator -writeVtk wrote every case's latent grid and
+#         queries;
 #       - forceCoeffs ran on the predicted fields: finite Cd and Cl;
+#       - predictSurface on the held-out body's bare STL (clipped at the
+#         symmetry plane) wrote p, wallShearStress and nut on its faces, and
+#         its Cd lies within BARE_CD_TOLERANCE of that of forceCoeffs on
+#         surrogateFoam's prediction (the same model on the same body);
+#         the summary's bare-geometry row shows both;
 #       - Allrun's summary shows the errors and both Cd of relativeL2.dat
 #         and coefficient.dat;
 #       - the function object initialised the warm start (first Ux residual
@@ -111,7 +121,55 @@ for field in ("p", "wallShearStress", "nut"):
 for field in ("U", "p", "k", "omega", "nut"):
     assert math.isfinite(rows[field][0]) and rows[field][0] >= 0, (field, rows[field])
 assert rows["wallShearStress"][0] == -1, rows["wallShearStress"]
+# Wall values the prediction does not set (omega's wall function, U's
+# noSlip: fixed values kept) are not measured on the body
+assert rows["omega"][1] == -1 and rows["U"][1] == -1, (rows["omega"], rows["U"])
 PY
+
+# -- VTK of the latent grid ---------------------------------------------------------
+python3 - "$test/postProcessing/surrogateFoam/1/latentGrid.vti" <<'PY' || fail "latentGrid.vti of the prediction"
+import base64, math, re, struct, sys, zlib
+text = open(sys.argv[1]).read()
+assert 'type="ImageData"' in text, "not ImageData"
+word = 8 if 'header_type="UInt64"' in text else 4
+extent = [int(v) for v in re.search(r'WholeExtent="([^"]+)"', text).group(1).split()]
+points = (extent[1] + 1)*(extent[3] + 1)*(extent[5] + 1)
+arrays = {name: re.sub(r"\s", "", data) for name, data in
+          re.findall(r'<DataArray[^>]*Name="(\w+)"[^>]*>([^<]*)</DataArray>', text)}
+assert {"signedDistance", "insideBody"} <= set(arrays), arrays.keys()
+
+def values(data, fmt):
+    # Binary, zlib-compressed (vtkZLibDataCompressor): the header (blocks,
+    # block size, last block size, compressed sizes) and the blocks
+    # base64-encoded separately
+    unit = "<Q" if word == 8 else "<I"
+    blocks = struct.unpack(unit, base64.b64decode(data[:4*math.ceil(3*word/3)])[:word])[0]
+    headerChars = 4*math.ceil((3 + blocks)*word/3)
+    header = base64.b64decode(data[:headerChars])
+    sizes = struct.unpack("<%d%s" % (blocks, unit[1]), header[3*word:(3 + blocks)*word])
+    body, out, at = base64.b64decode(data[headerChars:]), b"", 0
+    for size in sizes:
+        out += zlib.decompress(body[at:at + size])
+        at += size
+    return struct.unpack("<%d%s" % (len(out)//struct.calcsize(fmt), fmt), out)
+
+inside = values(arrays["insideBody"], "B")
+distance = values(arrays["signedDistance"], "f")
+assert len(inside) == len(distance) == points, (len(inside), len(distance), points)
+assert 0 < sum(inside) < points, sum(inside)
+assert all((d < 0) == bool(i) for d, i in zip(distance, inside))
+print(f"latentGrid.vti: {points} points, {sum(inside)} inside the body,"
+      f" distances {min(distance):.3f} to {max(distance):.3f} m")
+PY
+for dir in cases/train_* "$test"
+do
+    name=${dir#cases/}
+    for file in "$name.latentGrid.vti" "$name.queries.vtp"
+    do
+        [ -s "postProcessing/trainNeuralOperator/$file" ] \
+            || fail "trainNeuralOperator -writeVtk wrote no postProcessing/trainNeuralOperator/$file"
+    done
+done
 
 # -- forceCoeffs on the prediction -------------------------------------------------
 python3 - "$test/log.simpleFoam.predicted" "$allrunOutput" "$test" <<'PY' \
@@ -139,6 +197,28 @@ cdSolver, clSolver = solver(f"{case}/postProcessing/forceCoeffs/0/coefficient.da
 assert row[5] == f"{cdSolver:.4f}/{cd:.4f}", (row[5], cdSolver, cd)
 assert row[6] == f"{clSolver:.4f}/{cl:.4f}", (row[6], clSolver, cl)
 print("summary row matches relativeL2.dat, coefficient.dat and the post-processing log")
+PY
+
+# -- The bare geometry ----------------------------------------------------------------
+python3 - "$test" "$allrunOutput" "${BARE_CD_TOLERANCE:-0.25}" <<'PY' \
+    || fail "predictSurface on the bare STL, or Allrun's summary of it"
+import math, re, sys
+case, allrun, tolerance = sys.argv[1], sys.argv[2], float(sys.argv[3])
+log = open(f"{case}/log.predictSurface").read()
+bare = re.search(r"^Predicted: Cd (\S+) .*, Cl (\S+) ", log, re.M)
+cdBare, clBare = float(bare.group(1)), float(bare.group(2))
+faces = int(re.search(r"^Faces: (\d+) triangles", log, re.M).group(1))
+text = open(f"{case}/postProcessing/predictSurface/body_predicted.vtp").read()
+polys = int(re.search(r'NumberOfPolys="(\d+)"', text).group(1))
+names = set(re.findall(r'<DataArray[^>]*Name="([^"]+)"', text))
+assert polys == faces and {"p", "wallShearStress", "nut"} <= names, (polys, faces, names)
+predicted = open(f"{case}/log.simpleFoam.predicted").read()
+cdMesh = float(re.findall(r"^\s*Cd\s*:\s*(\S+)", predicted, re.M)[-1])
+print(f"predictSurface on the bare STL: {faces} faces, Cd {cdBare:.4f}, Cl {clBare:.4f};"
+      f" forceCoeffs on surrogateFoam's prediction: Cd {cdMesh:.4f}")
+assert math.isfinite(cdBare) and abs(cdBare - cdMesh) <= tolerance*abs(cdMesh), (cdBare, cdMesh)
+rows = [l.split() for l in open(allrun).read().splitlines() if l.split()[:1] == [case.split("/")[-1]]]
+assert len(rows) == 2 and rows[1][1].endswith(f"/{cdBare:.4f}"), rows
 PY
 
 # -- Warm start --------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include "nop/precision/Precision.hpp"
 #include "nop/runtime/Device.hpp"
 #include "nop/runtime/WithoutBacktrace.hpp"
+#include "nop/surface/SurfaceWriter.hpp"
 
 #include <torch/torch.h>
 
@@ -214,7 +215,45 @@ SurrogatePredictor::BodyPrediction SurrogatePredictor::predictBody(
             const auto u =
                 sampling.unitBox.encode(torch::tensor(body.points, torch::kDouble).view({-1, 3}));
             result.outsideBox = ((u < 0) | (u > 1)).any(1).to(torch::kDouble).mean().item<double>();
+            if (sample.latentFeatures.defined())
+            {
+                result.signedDistance = keep(sample.latentFeatures.flatten());
+            }
             return result;
+        }
+    );
+}
+
+
+void SurrogatePredictor::writeLatentGrid(
+    const std::string& path,
+    const std::vector<float>& signedDistance
+) const
+{
+    if (!impl_->onBodies)
+    {
+        throw std::invalid_argument(impl_->modelFile + ": not a model on the bodies of cases");
+    }
+    const auto* gino = dynamic_cast<const GINOImpl*>(impl_->surrogate.model.get());
+    const auto& resolution = gino->options.latentResolution();
+    if (int64_t(signedDistance.size()) != latentGridSize(resolution))
+    {
+        throw std::invalid_argument(
+            "latent grid file '" + path + "': " + std::to_string(signedDistance.size())
+            + " signed distances for a grid of " + std::to_string(latentGridSize(resolution))
+            + " points"
+        );
+    }
+    const UnitBox& unitBox = impl_->bodies.unitBox;
+    const auto distance =
+        torch::tensor(signedDistance, torch::kFloat).view(resolution) / unitBox.scale;
+    withoutBacktrace(
+        [&]
+        {
+            writeLatentGridVti(
+                path, unitBox, resolution,
+                {{"signedDistance", distance}, {"insideBody", (distance < 0).to(torch::kByte)}}
+            );
         }
     );
 }

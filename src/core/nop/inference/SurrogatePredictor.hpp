@@ -87,6 +87,10 @@ public:
         std::vector<float> volume;
         /// Fraction of the body's vertices outside the latent box.
         double outsideBox = 0;
+        /// The body's signed distance on the latent grid (the model's
+        /// latent feature, in unit-box lengths, the first axis slowest);
+        /// empty for a model without it.
+        std::vector<float> signedDistance;
     };
 
     /// A model on bodies: the fields of `body` (no values needed) at its
@@ -99,6 +103,14 @@ public:
         const std::vector<int64_t>& volumeRows,
         const std::string& precision = "full"
     ) const;
+
+    /// A model on bodies: writes its latent grid as VTK ImageData (.vti)
+    /// to `path`, atomically, with the prediction's signed distance (in the
+    /// body's units) and insideBody (1 where it is negative). Throws
+    /// std::invalid_argument for a model not on bodies or a distance of
+    /// another size, std::runtime_error naming the file when it cannot be
+    /// written.
+    void writeLatentGrid(const std::string& path, const std::vector<float>& signedDistance) const;
 
 private:
     struct Impl;

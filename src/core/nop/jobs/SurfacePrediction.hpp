@@ -1,8 +1,9 @@
 #pragma once
 
-// Prediction on a bare geometry: a GINO model file and a surface file in,
-// the surface with the predicted arrays out (VTK XML PolyData for
-// ParaView), and the force coefficients integrated from them. No CFD mesh.
+// Prediction on a bare geometry: a GINO model file (trained on surfaces, or
+// on cases around a body) and a surface file in, the surface with the
+// predicted arrays out (VTK XML PolyData for ParaView), and the force
+// coefficients integrated from them. No CFD mesh.
 // Torch-free interface, so that OpenFOAM applications can call it.
 
 #include <array>
@@ -45,6 +46,17 @@ struct SurfacePredictionJob
     std::string precision = "full";
     /// Integrate forces when velocity and area are given (> 0).
     ForceSettings forces;
+    /// Keep the part of the surface on the normal's side of the plane
+    /// through clipOrigin (a half model's symmetry plane; models of cases
+    /// around a body only).
+    bool clip = false;
+    std::array<double, 3> clipOrigin{0, 0, 0};
+    std::array<double, 3> clipNormal{0, 1, 0};
+    /// Largest edge of the faces predicted on: triangles are split until
+    /// theirs are shorter (0: kept for a model on surfaces, half the latent
+    /// grid's spacing for a model of cases around a body, whose wall faces
+    /// it was trained on are that fine or finer).
+    double faceSize = 0;
 };
 
 struct ForceResult

@@ -1,6 +1,7 @@
 #include "nop/jobs/TrainingJob.hpp"
 
 #include "nop/data/BodyDataset.hpp"
+#include "nop/data/GeometryVtk.hpp"
 #include "nop/data/SurfaceDataset.hpp"
 #include "nop/data/TensorFileDataset.hpp"
 #include "nop/io/AtomicFile.hpp"
@@ -323,6 +324,40 @@ JobData readGridData(const TrainingJob& job, const FNOOptions& fno, const Log& l
 }
 
 
+/// What GINO sees of every sample, written to the job's vtkDirectory.
+void writeSamplesVtk(
+    const TrainingJob& job,
+    const JobData& data,
+    const UnitBox& unitBox,
+    const Log& log
+)
+{
+    if (job.vtkDirectory.empty())
+    {
+        return;
+    }
+    std::vector<const Dataset*> sets{&data.sets.train};
+    for (const auto& test : data.sets.tests)
+    {
+        sets.push_back(&test);
+    }
+    int64_t written = 0;
+    for (const Dataset* set : sets)
+    {
+        for (const auto& sample : set->geometries)
+        {
+            writeGeometrySampleVtk(
+                job.vtkDirectory, sample, unitBox, job.gino.latentResolution(), data.outputNames,
+                data.signedDistance
+            );
+            ++written;
+        }
+    }
+    log("Wrote the latent grid (.latentGrid.vti) and the queries (.queries.vtp) of "
+        + std::to_string(written) + " sample(s) to " + job.vtkDirectory);
+}
+
+
 /// The surfaces of the job sampled for its GINO's latent grid.
 JobData readSurfaceData(const TrainingJob& job, const Log& log)
 {
@@ -340,6 +375,7 @@ JobData readSurfaceData(const TrainingJob& job, const Log& log)
     log("Read and sampled " + std::to_string(data.sets.train.size()) + " training and "
         + std::to_string(data.sets.tests.empty() ? 0 : data.sets.tests.front().size())
         + " test surface(s) in " + std::to_string(secondsSince(readStart)) + " s");
+    writeSamplesVtk(job, data, surfaces.sampling.unitBox, log);
     return data;
 }
 
@@ -361,6 +397,7 @@ JobData readBodyData(const TrainingJob& job, const Log& log)
     log("Sampled " + std::to_string(data.sets.train.size()) + " training and "
         + std::to_string(data.sets.tests.empty() ? 0 : data.sets.tests.front().size())
         + " test case(s) in " + std::to_string(secondsSince(readStart)) + " s");
+    writeSamplesVtk(job, data, bodies.sampling.unitBox, log);
     return data;
 }
 
@@ -661,7 +698,7 @@ std::string train(const TrainingJob& job, const Log& log)
 
     logFinalErrors(summary, surrogate, data, log);
     log("Wrote " + job.modelFile + " and " + reportPathFor(job.modelFile) + " ("
-        + std::to_string(int64_t(summary.samplesPerSecond)) + " samples/s"
+        + formatRate(summary.samplesPerSecond) + " samples/s"
         + (summary.peakBytes >= 0 ? ", peak " + formatBytes(summary.peakBytes) : std::string())
         + ")");
     return text;

@@ -39,6 +39,10 @@ struct TrainingJob
     /// Channels come from the surfaces (the signed distance, the fields).
     GINOOptions gino;
     TrainerOptions training;
+    /// When not empty: what GINO sees of every sampled surface or case
+    /// (latent grid with its features, queries with their targets) is
+    /// written there for ParaView (GeometryVtk.hpp) before training.
+    std::string vtkDirectory;
     /// Model file written at the end (atomically); the JSON report goes
     /// beside it with the extension replaced by `.json`, the checkpoint of
     /// an unfinished training with `.checkpoint`.

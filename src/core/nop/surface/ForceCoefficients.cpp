@@ -162,38 +162,6 @@ torch::Tensor unit(
 }
 
 
-/// +1 when the right-hand-rule normals point out of the body, -1 when they
-/// point into it, by the sign of the enclosed volume.
-double outwardSign(const Surface& surface)
-{
-    const auto box = bounds(surface);
-    double boxVolume = 1;
-    std::array<double, 3> centre{};
-    for (size_t i = 0; i < 3; ++i)
-    {
-        boxVolume *= box.upper[i] - box.lower[i];
-        centre[i] = (box.upper[i] + box.lower[i]) / 2;
-    }
-    const auto points = surface.points.to(torch::kDouble)
-                        - torch::tensor({centre[0], centre[1], centre[2]}, torch::kDouble);
-    const auto& corners = surface.triangles;
-    const auto a = points.index_select(0, corners.select(1, 0));
-    const auto b = points.index_select(0, corners.select(1, 1));
-    const auto c = points.index_select(0, corners.select(1, 2));
-    const double volume = (a * torch::cross(b, c, 1)).sum().item<double>() / 6;
-    if (!(std::abs(volume) > 1e-6 * boxVolume))
-    {
-        std::ostringstream os;
-        os << prefix(surface) << "encloses a volume of " << volume
-           << " in a bounding box of volume " << boxVolume
-           << ": an open sheet? The outward side of its triangles cannot be told (force "
-           << "coefficients need a closed or nearly closed surface)";
-        throw std::runtime_error(os.str());
-    }
-    return volume > 0 ? 1 : -1;
-}
-
-
 std::array<double, 3> arrayOf(const torch::Tensor& v)
 {
     return {v[0].item<double>(), v[1].item<double>(), v[2].item<double>()};
@@ -277,6 +245,38 @@ std::pair<torch::Tensor, Location> namedArray(
 }
 
 } // namespace
+
+
+/// +1 when the right-hand-rule normals point out of the body, -1 when they
+/// point into it, by the sign of the enclosed volume.
+double outwardSign(const Surface& surface)
+{
+    const auto box = bounds(surface);
+    double boxVolume = 1;
+    std::array<double, 3> centre{};
+    for (size_t i = 0; i < 3; ++i)
+    {
+        boxVolume *= box.upper[i] - box.lower[i];
+        centre[i] = (box.upper[i] + box.lower[i]) / 2;
+    }
+    const auto points = surface.points.to(torch::kDouble)
+                        - torch::tensor({centre[0], centre[1], centre[2]}, torch::kDouble);
+    const auto& corners = surface.triangles;
+    const auto a = points.index_select(0, corners.select(1, 0));
+    const auto b = points.index_select(0, corners.select(1, 1));
+    const auto c = points.index_select(0, corners.select(1, 2));
+    const double volume = (a * torch::cross(b, c, 1)).sum().item<double>() / 6;
+    if (!(std::abs(volume) > 1e-6 * boxVolume))
+    {
+        std::ostringstream os;
+        os << prefix(surface) << "encloses a volume of " << volume
+           << " in a bounding box of volume " << boxVolume
+           << ": an open sheet? The outward side of its triangles cannot be told (force "
+           << "coefficients need a closed or nearly closed surface)";
+        throw std::runtime_error(os.str());
+    }
+    return volume > 0 ? 1 : -1;
+}
 
 
 ForceCoefficients forceCoefficients(

@@ -112,4 +112,10 @@ ForceCoefficients forceCoefficients(
 /// zero or non-finite direction.
 double projectedArea(const Surface& surface, const std::array<double, 3>& direction);
 
+/// +1 when the right-hand-rule normals point out of the body, -1 when they
+/// point into it, by the sign of the enclosed volume. Throws
+/// std::runtime_error naming the source when the volume is too small to
+/// tell (an open sheet).
+double outwardSign(const Surface& surface);
+
 } // namespace nop

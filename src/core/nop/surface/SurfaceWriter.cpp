@@ -7,13 +7,17 @@
 #include <vtkDataArray.h>
 #include <vtkErrorCode.h>
 #include <vtkIdTypeArray.h>
+#include <vtkImageData.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
 #include <vtkSmartPointer.h>
+#include <vtkXMLImageDataWriter.h>
 #include <vtkXMLPolyDataWriter.h>
+#include <vtkXMLWriter.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <filesystem>
@@ -146,14 +150,20 @@ vtkSmartPointer<vtkPolyData> polyDataOf(const Surface& surface)
 }
 
 
-/// Writes `polyData` to `file` (the temporary for `path`); throws naming
-/// `path` and quoting VTK's first error.
-void writePolyData(vtkPolyData* polyData, const std::string& file, const std::string& path)
+/// Writes `data` with `writer` (an XML writer) to `file` (the temporary for
+/// `path`); throws naming `path` (`what`: "surface file", "latent grid
+/// file") and quoting VTK's first error.
+void writeXml(
+    vtkXMLWriter* writer,
+    vtkDataObject* data,
+    const std::string& file,
+    const std::string& path,
+    const std::string& what
+)
 {
-    vtkNew<vtkXMLPolyDataWriter> writer;
     VtkErrors errors(writer, VtkErrors::OnError::collect);
     writer->SetFileName(file.c_str());
-    writer->SetInputData(polyData);
+    writer->SetInputDataObject(data);
     writer->SetDataModeToBinary();
     writer->SetCompressorTypeToZLib();
     const bool written = writer->Write() == 1;
@@ -170,7 +180,7 @@ void writePolyData(vtkPolyData* polyData, const std::string& file, const std::st
     {
         why = vtkErrorCode::GetStringFromErrorCode(code);
     }
-    throw std::runtime_error("cannot write surface file '" + path + "': " + why);
+    throw std::runtime_error("cannot write " + what + " '" + path + "': " + why);
 }
 
 
@@ -181,23 +191,25 @@ std::string temporaryFor(const std::string& path)
     return path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(calls++);
 }
 
-} // namespace
-
-
-void writeSurfaceVtp(const std::string& path, const Surface& surface)
+/// Writes `data` to a temporary beside `path` and renames it over `path`;
+/// the temporary is removed on any failure.
+void writeAtomically(
+    vtkXMLWriter* writer,
+    vtkDataObject* data,
+    const std::string& path,
+    const std::string& what
+)
 {
-    checkSurface(surface);
-    const auto polyData = polyDataOf(surface);
     const std::string temporary = temporaryFor(path);
     try
     {
-        writePolyData(polyData, temporary, path);
+        writeXml(writer, data, temporary, path, what);
         std::error_code error;
         std::filesystem::rename(temporary, path, error);
         if (error)
         {
             throw std::runtime_error(
-                "cannot write surface file '" + path + "': renaming '" + temporary
+                "cannot write " + what + " '" + path + "': renaming '" + temporary
                 + "' failed: " + error.message()
             );
         }
@@ -208,6 +220,79 @@ void writeSurfaceVtp(const std::string& path, const Surface& surface)
         std::filesystem::remove(temporary, ignored);
         throw;
     }
+}
+
+} // namespace
+
+
+void writeSurfaceVtp(const std::string& path, const Surface& surface)
+{
+    checkSurface(surface);
+    const auto polyData = polyDataOf(surface);
+    vtkNew<vtkXMLPolyDataWriter> writer;
+    writeAtomically(writer, polyData, path, "surface file");
+}
+
+
+void writeLatentGridVti(
+    const std::string& path,
+    const UnitBox& unitBox,
+    const std::vector<int64_t>& resolution,
+    const std::map<std::string, torch::Tensor>& arrays
+)
+{
+    const auto dims = int64_t(resolution.size());
+    if (dims < 1 || dims > 3)
+    {
+        throw std::invalid_argument("a latent grid has 1 to 3 axes");
+    }
+    int extent[6] = {0, 0, 0, 0, 0, 0};
+    double spacing[3] = {1, 1, 1};
+    int64_t points = 1;
+    for (int64_t d = 0; d < dims; ++d)
+    {
+        if (resolution[d] < 2)
+        {
+            throw std::invalid_argument("a latent grid has at least 2 points per axis");
+        }
+        extent[2 * d + 1] = int(resolution[d] - 1);
+        spacing[d] = 1 / (unitBox.scale * double(resolution[d] - 1));
+        points *= resolution[d];
+    }
+    auto image = vtkSmartPointer<vtkImageData>::New();
+    image->SetExtent(extent);
+    image->SetOrigin(unitBox.lower.data());
+    image->SetSpacing(spacing);
+    for (const auto& [name, values] : arrays)
+    {
+        const bool shaped =
+            (values.dim() == dims || values.dim() == dims + 1)
+            && std::equal(resolution.begin(), resolution.end(), values.sizes().begin());
+        if (!shaped)
+        {
+            throw std::invalid_argument(
+                "latent grid file '" + path + "': array '" + name + "' has not the grid's shape"
+            );
+        }
+        // VTK's first axis is the fastest: the axes reversed, components kept
+        std::vector<int64_t> order;
+        for (int64_t d = dims - 1; d >= 0; --d)
+        {
+            order.push_back(d);
+        }
+        if (values.dim() == dims + 1)
+        {
+            order.push_back(dims);
+        }
+        const auto reordered = values.permute(order).contiguous();
+        const auto rows = values.dim() == dims ? reordered.reshape({points})
+                                               : reordered.reshape({points, values.size(dims)});
+        image->GetPointData()->AddArray(
+            vtkArrayOf(rows, name, "latent grid file '" + path + "': array '" + name + "'")
+        );
+    }
+    vtkNew<vtkXMLImageDataWriter> writer;
+    writeAtomically(writer, image, path, "latent grid file");
 }
 
 } // namespace nop

@@ -1,11 +1,16 @@
 #pragma once
 
-// Surfaces written as VTK XML PolyData (.vtp) for ParaView: a prediction or
-// a field on a body surface, with its arrays, written atomically.
+// Surfaces written as VTK XML PolyData (.vtp) and latent grids as VTK XML
+// ImageData (.vti) for ParaView: a prediction or a field on a body surface,
+// the signed distance a GINO sees, with their arrays, written atomically.
 
 #include "nop/surface/Surface.hpp"
+#include "nop/surface/UnitBox.hpp"
+
+#include <map>
 
 #include <string>
+#include <vector>
 
 namespace nop
 {
@@ -29,5 +34,18 @@ namespace nop
 /// VTK cannot write it (the directory is missing or not writable; the error
 /// quotes VTK's message) or the rename fails.
 void writeSurfaceVtp(const std::string& path, const Surface& surface);
+
+/// Writes the latent grid of `resolution` (points per axis, 1 to 3 axes)
+/// over the unit box of `unitBox` to `path` as VTK XML ImageData (binary,
+/// zlib-compressed): origin and spacing in the body's coordinates, and
+/// every array of `arrays`, shaped (r1..rd) or (r1..rd, k), the first axis
+/// slowest (as latentGridPoints). Atomic, and throws, as writeSurfaceVtp;
+/// std::invalid_argument for an array of another shape.
+void writeLatentGridVti(
+    const std::string& path,
+    const UnitBox& unitBox,
+    const std::vector<int64_t>& resolution,
+    const std::map<std::string, torch::Tensor>& arrays
+);
 
 } // namespace nop

@@ -518,7 +518,7 @@ void TrainingRun::logEpoch(
     }
 
     const double elapsed = earlierSeconds_ + secondsSince(start_);
-    line += "  " + format("%.0f", double(n_) / epochSeconds) + " samples/s" + "  ETA "
+    line += "  " + formatRate(double(n_) / epochSeconds) + " samples/s" + "  ETA "
             + formatDuration(elapsed / double(epoch + 1) * double(options_.epochs() - epoch - 1))
             + (memory_.measuring() ? "  peak " + formatBytes(memory_.peakBytes()) : std::string());
     log_(line);

@@ -27,16 +27,14 @@ Foam::caseData::caseData(const dictionary& dict, const fileName& caseDir)
     cases_(),
     bodies_()
 {
+    const fileName cacheDir(caseDir/"constant"/"neuralOperator"/"cache");
     if (dict.found("patches", keyType::LITERAL))
     {
-        bodies_.reset(new bodyCaseDataset(dict, caseDir));
+        bodies_.reset(new bodyCaseDataset(dict, caseDir, cacheDir));
     }
     else
     {
-        cases_.reset
-        (
-            new caseDataset(dict, caseDir, caseDir/"constant"/"neuralOperator"/"cache")
-        );
+        cases_.reset(new caseDataset(dict, caseDir, cacheDir));
     }
 }
 
