@@ -1009,6 +1009,60 @@ comparePrediction)
     pass
     ;;
 
+compareInLatentBox)
+    # An FNO whose latent grid covers the upstream half of the channel
+    # (x < 1): -compare prints the error in the latent box beside the
+    # overall one, and relativeL2.dat holds it in its fourth column
+    newCase
+    train="$caseDir/train"
+    mkdir -p "$train/system"
+    writeTrainingControlDict "$train/system/controlDict"
+    { header dictionary neuralOperatorDict; cat <<EOF
+model       fno;
+modelFile   "constant/neuralOperator/half.nop";
+data
+{
+    type        cases;
+    trainCases  ("$family/cases/train_*");
+    inputs      (mask wallDistance);
+    parameters
+    {
+        Uin { file "0/U"; entry "boundaryField/inlet/value"; component x; }
+    }
+    outputs     (U p);
+    latentGrid  { resolution (16 8 1); bounds (0 0 0) (1 0.5 0.05); }
+}
+fno { modes (4 4); hiddenChannels 8; nLayers 1; }
+training { epochs 1; batchSize 2; threads 1; }
+EOF
+    } > "$train/system/neuralOperatorDict"
+    (cd "$train" && trainNeuralOperator > log.trainNeuralOperator 2>&1) \
+        || fail "trainNeuralOperator failed: $(tail -20 "$train/log.trainNeuralOperator")"
+    writeSurrogateDict "\"$train/constant/neuralOperator/half.nop\""
+    runSurrogate -compare || fail "surrogateFoam -compare failed: $(tail -20 "$caseDir/log")"
+    grep -q "^200 of 400 cells lie outside the box of the latent grid" "$caseDir/log" \
+        || fail "the cells outside the grid not counted: $(grep -i outside "$caseDir/log")"
+    for field in U p
+    do
+        line=$(grep "^relative L2 $field = " "$caseDir/log") || fail "no error of $field"
+        echo "    $line"
+        echo "$line" | grep -q "(latent grid alone [0-9.e-]*, in the latent box [0-9][0-9.e-]*)" \
+            || fail "no error in the latent box: $line"
+    done
+    python3 - "$caseDir/postProcessing/surrogateFoam/1/relativeL2.dat" "$caseDir/log" <<'PY' \
+        || fail "relativeL2.dat lacks the error in the latent box"
+import math, re, sys
+rows = {r[0]: [float(v) for v in r[1:]] for r in
+        (l.split() for l in open(sys.argv[1]) if l.strip() and not l.startswith("#"))}
+log = open(sys.argv[2]).read()
+for field in ("U", "p"):
+    overall, alone, box = rows[field]
+    printed = float(re.search(r"^relative L2 %s = .*in the latent box (\S+)\)" % field, log, re.M).group(1))
+    assert math.isfinite(box) and box > 0 and abs(box - printed) <= 1e-5*box, (field, rows[field], printed)
+PY
+    pass
+    ;;
+
 parallelLoadFailure)
     # Only the master reads the model file: its failure to load is raised
     # on every processor, and the run ends (no processor waits for ever)

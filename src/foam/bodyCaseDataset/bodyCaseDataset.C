@@ -189,6 +189,20 @@ bool readBodyCache
         why = "sample cache '" + file + "': lacks its fieldTypes or arrays (damaged)";
         return false;
     }
+    const auto rows = [&](const char* name)
+    {
+        const auto& shape = archive.arrays.at(name).shape;
+        return shape.empty() ? int64_t(-1) : shape[0];
+    };
+    if
+    (
+        rows("surfaceValues") != rows("faceCentres")
+     || rows("volumeValues") != rows("cellCentres")
+    )
+    {
+        why = "sample cache '" + file + "': values of other sizes than the faces or cells (damaged)";
+        return false;
+    }
     for (const auto& [name, type] : types->items())
     {
         if (!type.is_string() || !Foam::volFieldClasses().found(Foam::word(type.get<std::string>())))
