@@ -12,6 +12,30 @@
 //     fnoPrecisionBenchmark [-size 64] [-width 32] [-modes 16] [-layers 4]
 //         [-batch 16] [-steps 10] [-warmup 2] [-repeats 3] [-threads 0]
 //         [-device cpu] [-precisions full,mixed,half] [-reducedType auto]
+//         [-workload ours|neuraloperator] [-profile <prefix>]
+//
+//     -profile writes one timed training step per mode, after the others,
+//     as LibTorch's profiler records it: <prefix>.<mode>.json (Chrome trace
+//     format: chrome://tracing, or benchmarks/profileSummary to sum the
+//     time per operator).
+//
+//     -workload neuraloperator runs the workload of neuraloperator 1.0.x's
+//     FNO as its examples build it, so that its numbers can be set beside
+//     ours by anyone who has it installed:
+//         FNO(n_modes=(16, 16), hidden_channels=32, in_channels=1,
+//             out_channels=1, n_layers=4)        # 1,192,801 parameters
+//         AdamW(lr=1e-3), LpLoss(d=2, p=2) (relative L2), batch 16, random
+//         data of shape (16, 1, 64, 64)
+//     that is our FNO with stabiliser none (neuraloperator has none by
+//     default; ours is tanh, which half precision needs) and everything
+//     else as our defaults: positional embedding (2 channels), lifting and
+//     projection MLPs of twice the width, a channel MLP of half the width
+//     with soft-gating skips and linear Fourier skips in every block, GELU
+//     between the blocks and none after the last (neuraloperator 1.0.x
+//     applies none either). The parameter count is printed: it must read
+//     1,192,801. neuraloperator's "mixed" and "half" FNO blocks do not run on
+//     CPU; compare its float32 with our full and its bfloat16 autocast with
+//     our mixed.
 
 #include "PrecisionTable.hpp"
 
@@ -20,6 +44,8 @@
 #include "nop/runtime/Device.hpp"
 #include "nop/runtime/PeakMemory.hpp"
 #include "nop/training/Losses.hpp"
+
+#include <torch/csrc/autograd/profiler_legacy.h>
 
 #include <chrono>
 #include <cstdio>
@@ -39,6 +65,8 @@ struct Settings
     int64_t size = 64, width = 32, modes = 16, layers = 4, batch = 16;
     int64_t steps = 10, warmup = 2, repeats = 3, threads = 0;
     std::string device = "cpu", precisions = "full,mixed,half", reducedType = "auto";
+    std::string workload = "ours";
+    std::string profile;
 };
 
 
@@ -50,7 +78,11 @@ Settings parse(int argc, char* argv[])
         {"-layers", &s.layers}, {"-batch", &s.batch},     {"-steps", &s.steps},
         {"-warmup", &s.warmup}, {"-repeats", &s.repeats}, {"-threads", &s.threads}};
     std::map<std::string, std::string*> words = {
-        {"-device", &s.device}, {"-precisions", &s.precisions}, {"-reducedType", &s.reducedType}};
+        {"-device", &s.device},
+        {"-precisions", &s.precisions},
+        {"-reducedType", &s.reducedType},
+        {"-workload", &s.workload},
+        {"-profile", &s.profile}};
     for (int i = 1; i < argc; ++i)
     {
         const std::string key = argv[i];
@@ -59,7 +91,8 @@ Settings parse(int argc, char* argv[])
             std::cout
                 << "Usage: fnoPrecisionBenchmark [-size 64] [-width 32] [-modes 16]"
                    " [-layers 4] [-batch 16] [-steps 10] [-warmup 2] [-repeats 3] [-threads 0]"
-                   " [-device cpu] [-precisions full,mixed,half] [-reducedType auto]\n";
+                   " [-device cpu] [-precisions full,mixed,half] [-reducedType auto]"
+                   " [-workload ours|neuraloperator] [-profile <prefix>]\n";
             std::exit(key == "-help" || key == "--help" ? 0 : 1);
         }
         const std::string value = argv[++i];
@@ -76,7 +109,33 @@ Settings parse(int argc, char* argv[])
             throw std::invalid_argument("unknown option " + key + " (try -help)");
         }
     }
+    if (s.workload != "ours" && s.workload != "neuraloperator")
+    {
+        throw std::invalid_argument("-workload: ours or neuraloperator, not " + s.workload);
+    }
     return s;
+}
+
+
+/// The FNO of the settings (see -workload in the Usage).
+FNO makeFNO(const Settings& s)
+{
+    return FNO(FNOOptions(1, 1, {s.modes, s.modes})
+                   .hiddenChannels(s.width)
+                   .nLayers(s.layers)
+                   .stabiliser(s.workload == "neuraloperator" ? Stabiliser::none : Stabiliser::tanh)
+                   .reducedType(fromString<ReducedType>(s.reducedType)));
+}
+
+
+int64_t parameterCount(FNO& fno)
+{
+    int64_t count = 0;
+    for (const auto& p : fno->parameters())
+    {
+        count += p.numel();
+    }
+    return count;
 }
 
 
@@ -97,14 +156,15 @@ void synchronise(const torch::Device& device)
 }
 
 
-Measurement measure(const Settings& s, Precision precision, const torch::Device& device)
+Measurement measure(
+    const Settings& s,
+    Precision precision,
+    const torch::Device& device,
+    bool profile = false
+)
 {
     torch::manual_seed(0);
-    FNO fno(FNOOptions(1, 1, {s.modes, s.modes})
-                .hiddenChannels(s.width)
-                .nLayers(s.layers)
-                .stabiliser(Stabiliser::tanh)
-                .reducedType(fromString<ReducedType>(s.reducedType)));
+    FNO fno = makeFNO(s);
     fno->to(device);
     fno->setPrecision(precision);
     torch::optim::AdamW optimiser(fno->parameters(), torch::optim::AdamWOptions(1e-3));
@@ -137,6 +197,15 @@ Measurement measure(const Settings& s, Precision precision, const torch::Device&
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     m.samplesPerSecond = double(s.batch * s.steps) / seconds;
     m.peakBytes = memory.peakBytes();
+    if (profile)
+    {
+        const std::string file = s.profile + "." + toString(precision) + ".json";
+        {
+            torch::autograd::profiler::RecordProfile record(file);
+            step();
+        }
+        std::printf("Profile of one %s step: %s\n", toString(precision).c_str(), file.c_str());
+    }
     return m;
 }
 
@@ -160,12 +229,15 @@ int main(int argc, char* argv[])
 
         const std::vector<Precision> modes = benchmark::precisionList(s.precisions);
 
+        FNO counted = makeFNO(s);
         std::printf(
-            "FNO training steps, 2D %lldx%lld, width %lld, %lld modes, %lld layers, batch %lld,"
-            " %lld steps x %lld repeats (best), device %s, %lld thread(s), reduced type %s\n",
-            (long long)s.size, (long long)s.size, (long long)s.width, (long long)s.modes,
-            (long long)s.layers, (long long)s.batch, (long long)s.steps, (long long)s.repeats,
-            device.str().c_str(), (long long)threads,
+            "FNO training steps (%s workload, %lld parameters), 2D %lldx%lld, width %lld, %lld"
+            " modes, %lld layers, batch %lld, %lld steps x %lld repeats (best), device %s, %lld"
+            " thread(s), reduced type %s\n",
+            s.workload.c_str(), (long long)parameterCount(counted), (long long)s.size,
+            (long long)s.size, (long long)s.width, (long long)s.modes, (long long)s.layers,
+            (long long)s.batch, (long long)s.steps, (long long)s.repeats, device.str().c_str(),
+            (long long)threads,
             c10::toString(reducedDtype(fromString<ReducedType>(s.reducedType), device))
         );
 
@@ -176,7 +248,8 @@ int main(int argc, char* argv[])
         {
             for (Precision p : modes)
             {
-                const auto m = measure(s, p, device);
+                const bool profile = !s.profile.empty() && r + 1 == s.repeats;
+                const auto m = measure(s, p, device, profile);
                 benchmark::keepBest(best[p], m.samplesPerSecond, m.peakBytes);
             }
         }

@@ -7,12 +7,15 @@
 #include "nop/inference/SurrogatePredictor.hpp"
 #include "nop/jobs/TrainingJob.hpp"
 #include "nop/models/ModelFile.hpp"
+#include "nop/runtime/Device.hpp"
 
 #include <gtest/gtest.h>
 
 #include <iostream>
 
 #include <cmath>
+
+#include <dlfcn.h>
 
 using namespace nop;
 
@@ -247,4 +250,25 @@ TEST(SurrogatePredictor, InputsThatDoNotFitAreNamed)
     expectMessage(std::vector<float>(10), {nx, ny}, "the model needs 2 channels");
 
     EXPECT_THROW(SurrogatePredictor(dir.file("absent.nop")), std::runtime_error);
+}
+
+
+// Threads -----------------------------------------------------------------------
+
+TEST(Threads, OpenBLASRunsSingleThreadedBesideLibTorchsThreads)
+{
+    using GetThreads = int (*)();
+    const auto openblasThreads =
+        reinterpret_cast<GetThreads>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    if (!openblasThreads)
+    {
+        GTEST_SKIP() << "the BLAS in this process is not OpenBLAS";
+    }
+    const int before = torch::get_num_threads();
+    EXPECT_EQ(nop::setThreads(2), 2);
+    EXPECT_EQ(torch::get_num_threads(), 2);
+    // Its own pool (sized from the environment at load) is not used: no
+    // oversubscription, no workers spinning between calls
+    EXPECT_EQ(openblasThreads(), 1);
+    nop::setThreads(before);
 }

@@ -11,6 +11,7 @@
 #include "nop/layers/DomainPadding.hpp"
 #include "nop/layers/FNOBlocks.hpp"
 #include "nop/layers/GridEmbedding.hpp"
+#include "nop/layers/PointwiseLinear.hpp"
 #include "nop/layers/SoftGating.hpp"
 #include "nop/models/FNO.hpp"
 #include "nop/precision/ReducedPrecision.hpp"
@@ -152,6 +153,56 @@ TEST(ChannelMLP, FullPrecisionOutputIsFloat32UnderAutocast)
     const double lastError = test::relativeDifference(last, expected);
     EXPECT_LT(reducedError, 2e-2);
     EXPECT_LT(lastError, reducedError);
+}
+
+
+// PointwiseLinear -------------------------------------------------------------
+
+TEST(PointwiseLinear, EqualsLinearInValuesAndGradientsOnGridsAndPoints)
+{
+    torch::manual_seed(13);
+    // Enough points for the convolution path: 2D and 3D grids, rows of
+    // points; and a few points (torch::linear)
+    const std::vector<std::vector<int64_t>> shapes{
+        {2, 64, 64, 8}, {2, 16, 16, 16, 8}, {5000, 8}, {3, 7, 8}};
+    for (const auto& shape : shapes)
+    {
+        for (const bool withBias : {true, false})
+        {
+            const auto x = torch::randn(shape, torch::requires_grad());
+            const auto w = torch::randn({5, 8}, torch::requires_grad());
+            const auto b = withBias ? torch::randn({5}, torch::requires_grad()) : torch::Tensor();
+            const auto g = torch::randn_like(torch::linear(x, w, b));
+
+            std::vector<torch::Tensor> inputs{x, w};
+            if (withBias)
+            {
+                inputs.push_back(b);
+            }
+            const auto y = pointwiseLinear(x, w, b);
+            const auto reference = torch::linear(x, w, b);
+            const auto grads = torch::autograd::grad({y}, inputs, {g});
+            const auto expected = torch::autograd::grad({reference}, inputs, {g});
+            const std::string what = c10::str(shape, withBias ? " with bias" : "");
+            ASSERT_EQ(y.sizes(), reference.sizes()) << what;
+            EXPECT_LT(test::relativeDifference(y, reference), 1e-5) << what;
+            for (size_t i = 0; i < inputs.size(); ++i)
+            {
+                EXPECT_LT(test::relativeDifference(grads[i], expected[i]), 1e-5)
+                    << what << ", gradient " << i;
+            }
+        }
+    }
+
+    // Under autocast as torch::linear: bfloat16 out, near the float32 map
+    torch::NoGradGuard noGrad;
+    const auto x = torch::randn({2, 64, 64, 8});
+    const auto w = torch::randn({5, 8});
+    const auto expected = torch::linear(x, w);
+    AutocastScope autocast(true, torch::kCPU, torch::kBFloat16);
+    const auto y = pointwiseLinear(x, w);
+    EXPECT_EQ(y.scalar_type(), torch::kBFloat16);
+    EXPECT_LT(test::relativeDifference(y, expected), 2e-2);
 }
 
 

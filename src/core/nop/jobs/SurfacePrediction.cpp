@@ -350,9 +350,14 @@ SurfacePredictionResult predictOnBody(
     if (job.clip)
     {
         surface = clipSurface(surface, job.clipOrigin, job.clipNormal);
-        log("Clipped at the plane through (" + std::to_string(job.clipOrigin[0]) + " "
-            + std::to_string(job.clipOrigin[1]) + " " + std::to_string(job.clipOrigin[2])
-            + "): " + std::to_string(surface.numTriangles()) + " triangles kept");
+        char plane[160];
+        std::snprintf(
+            plane, sizeof plane,
+            "Clipped at the plane through (%g %g %g), normal (%g %g %g): ", job.clipOrigin[0],
+            job.clipOrigin[1], job.clipOrigin[2], job.clipNormal[0], job.clipNormal[1],
+            job.clipNormal[2]
+        );
+        log(plane + std::to_string(surface.numTriangles()) + " triangles kept");
     }
     int64_t finest = 2;
     for (const int64_t n : model.grid.resolution)
@@ -362,8 +367,10 @@ SurfacePredictionResult predictOnBody(
     const double faceSize =
         job.faceSize > 0 ? job.faceSize : 0.5 / (sampling.unitBox.scale * double(finest - 1));
     Surface faces = refineSurface(surface, faceSize);
-    log("Faces: " + std::to_string(faces.numTriangles()) + " triangles, edges at most "
-        + std::to_string(faceSize) + (job.faceSize > 0 ? "" : " (half the latent grid's spacing)"));
+    char size[64];
+    std::snprintf(size, sizeof size, "%.3g", faceSize);
+    log("Faces: " + std::to_string(faces.numTriangles()) + " triangles, edges at most " + size
+        + (job.faceSize > 0 ? "" : " (half the latent grid's spacing)"));
 
     BodyCase body;
     body.name = job.surfaceFile;

@@ -1,5 +1,6 @@
 #include "nop/layers/ChannelMLP.hpp"
 
+#include "nop/layers/PointwiseLinear.hpp"
 #include "nop/precision/ReducedPrecision.hpp"
 
 #include <cmath>
@@ -41,10 +42,10 @@ torch::Tensor ChannelMLPImpl::forward(torch::Tensor x)
         if (i + 1 == n && options.fullPrecisionOutput())
         {
             FullPrecisionScope fullPrecision;
-            x = layer->forward(x.to(layer->weight.scalar_type()));
+            x = pointwiseLinear(x.to(layer->weight.scalar_type()), layer->weight, layer->bias);
             break;
         }
-        x = layer->forward(x);
+        x = pointwiseLinear(x, layer->weight, layer->bias);
         if (i + 1 < n)
         {
             x = torch::gelu(x);

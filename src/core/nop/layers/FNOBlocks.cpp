@@ -1,5 +1,7 @@
 #include "nop/layers/FNOBlocks.hpp"
 
+#include "nop/layers/PointwiseLinear.hpp"
+
 #include <cmath>
 
 namespace nop
@@ -50,7 +52,7 @@ torch::Tensor FNOBlocksImpl::forward(torch::Tensor x)
     const int64_t n = options.nLayers();
     for (int64_t i = 0; i < n; ++i)
     {
-        const auto fnoSkip = fnoSkips[i]->as<torch::nn::Linear>()->forward(x);
+        const auto fnoSkip = pointwiseLinear(x, fnoSkips[i]->as<torch::nn::Linear>()->weight);
         const auto mlpSkip = channelMLPSkips[i]->as<SoftGatingImpl>()->forward(x);
 
         const auto spectralInput = options.stabiliser() == Stabiliser::tanh ? torch::tanh(x) : x;
