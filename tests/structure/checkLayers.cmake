@@ -11,7 +11,7 @@
 # Folders of one layer are separated by ':'.
 set(coreLayers options runtime io:geometry surface precision layers data models training inference:jobs)
 set(foamLayers
-    strictKeywords:collectiveExit:floatingPointTraps:volFieldClasses
+    strictKeywords:collectiveExit:floatingPointTraps:volFieldClasses:sampleCache
     latentGrid:caseParameter:optionsReader
     latentGridSampler:latentGridInterpolator:surrogateSetup
     surrogateChannels:bodyChannels
