@@ -43,6 +43,7 @@
 #include "nop/precision/ReducedPrecision.hpp"
 #include "nop/runtime/Device.hpp"
 #include "nop/runtime/PeakMemory.hpp"
+#include "nop/runtime/ThreadPolicy.hpp"
 #include "nop/training/Losses.hpp"
 
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -214,6 +215,7 @@ Measurement measure(
 
 int main(int argc, char* argv[])
 {
+    nop::passiveOpenMPThreads(argv);
     try
     {
         const Settings s = parse(argc, argv);

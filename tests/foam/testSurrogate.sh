@@ -10,7 +10,8 @@
 #     own copy of the held-out case:
 #       writeFields       surrogateFoam -compare (controlDict: startFrom
 #                         latestTime; inputs still read at 0) writes U and p
-#                         to time 1,
+#                         to time 1 (OMP_WAIT_POLICY unset: it runs with
+#                         PASSIVE, idle threads sleeping),
 #                         OpenFOAM reads them back, relative L2 printed and
 #                         written to relativeL2.dat, finite; stage wall times
 #       noOverwrite       a second run fails naming the existing field and
@@ -456,7 +457,12 @@ writeFields)
     newCase
     # Inputs come from the first time (0), whatever startFrom says
     foamDictionary -entry startFrom -set latestTime "$caseDir/system/controlDict" > /dev/null
-    runSurrogate -compare || fail "surrogateFoam -compare failed: $(tail -20 "$caseDir/log")"
+    # (without a wait policy in the environment surrogateFoam sets PASSIVE
+    # for itself: idle threads sleep)
+    (unset OMP_WAIT_POLICY; runSurrogate -compare) \
+        || fail "surrogateFoam -compare failed: $(tail -20 "$caseDir/log")"
+    grep -q "^    OpenMP wait policy PASSIVE$" "$caseDir/log" \
+        || fail "idle threads would spin: $(grep -i "wait policy" "$caseDir/log")"
     grep -E "^(Wall time|relative L2|Total wall time)" "$caseDir/log" | sed 's/^/    /'
     for field in U p
     do

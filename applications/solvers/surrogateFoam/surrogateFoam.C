@@ -136,6 +136,8 @@ SourceFiles
 
 \*---------------------------------------------------------------------------*/
 
+#include "nop/runtime/ThreadPolicy.hpp"
+
 #include "comparePrediction.H"
 #include "predictedFields.H"
 #include "surfacePrediction.H"
@@ -198,6 +200,9 @@ wordList surrogateDictKeywords()
 
 int main(int argc, char *argv[])
 {
+    // Idle LibTorch threads sleep (before any thread exists)
+    nop::passiveOpenMPThreads(argv);
+
     // From the start of main: libraries are loaded before it
     const clockTime totalTime;
 
@@ -231,7 +236,8 @@ int main(int argc, char *argv[])
     const surrogateModel model(mesh, dict);
     const double loadSeconds = stageTime.elapsedTime();
     Info<< "Model " << model.modelFile() << nl
-        << "    outputs " << model.outputs() << nl << endl;
+        << "    outputs " << model.outputs() << nl
+        << "    OpenMP wait policy " << getEnv("OMP_WAIT_POLICY").c_str() << nl << endl;
 
     if (!args.found("overwrite"))
     {

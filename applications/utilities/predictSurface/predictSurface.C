@@ -119,6 +119,8 @@ SourceFiles
 
 \*---------------------------------------------------------------------------*/
 
+#include "nop/runtime/ThreadPolicy.hpp"
+
 #include "nop/jobs/SurfacePrediction.hpp"
 
 #include "argList.H"
@@ -150,6 +152,9 @@ static std::array<double, 3> directionOption
 
 int main(int argc, char *argv[])
 {
+    // Idle LibTorch threads sleep (before any thread exists)
+    nop::passiveOpenMPThreads(argv);
+
     argList::addNote
     (
         "Predict the surface fields (and Cd, Cl) of a body from its surface"

@@ -304,6 +304,8 @@ SourceFiles
 
 \*---------------------------------------------------------------------------*/
 
+#include "nop/runtime/ThreadPolicy.hpp"
+
 #include "nop/jobs/TrainingJob.hpp"
 #include "nop/training/StopRequest.hpp"
 
@@ -326,6 +328,9 @@ using namespace Foam;
 
 int main(int argc, char *argv[])
 {
+    // Idle LibTorch threads sleep (before any thread exists)
+    nop::passiveOpenMPThreads(argv);
+
     argList::addNote
     (
         "Train a neural-operator surrogate (FNO or GINO) as set in"
