@@ -36,6 +36,8 @@
 #                         on its faces (refined), a finite Cd, the same
 #                         with the STL's triangles turned inward; a clip
 #                         plane that leaves nothing and -faceSize 0 refused
+#       noSignedDistance  a model trained with signedDistance no: surrogateFoam
+#                         predicts and writes surface.vtp, and no latent grid
 #       patchMissing      data { patches (bodyy); }: a FatalIOError naming
 #                         the entry, the case and its patches
 #       fnoWithPatches    model fno on data with patches: an error naming
@@ -592,6 +594,29 @@ PY
     grep -q "no part of it lies on the kept side" "$caseDir/log.box" || fail "clip error: $(tail -5 "$caseDir/log.box")"
     predict box.stl -faceSize 0 && fail "-faceSize 0 was accepted"
     grep -q "faceSize" "$caseDir/log.box" || fail "-faceSize error: $(tail -5 "$caseDir/log.box")"
+    pass
+    ;;
+
+noSignedDistance)
+    newFamily
+    writeTrainingDict "$caseDir" gino body "p wallShearStress" "signedDistance no;"
+    sed -i 's/epochs 20;/epochs 1;/' "$caseDir/system/neuralOperatorDict"
+    (cd "$caseDir" && trainNeuralOperator > log 2>&1) \
+        || fail "training without the signed distance failed: $(tail -20 "$caseDir/log")"
+    trained="$caseDir/constant/neuralOperator/bodies.nop"
+    held="$caseDir/heldOut"
+    mkdir "$held"
+    cp -r "$heldOut/0" "$heldOut/$solverTime" "$heldOut/constant" "$heldOut/system" "$held"
+    { header dictionary surrogateDict; cat <<EOF
+modelFile   "$trained";
+threads     1;
+writeTime   1;
+EOF
+    } > "$held/system/surrogateDict"
+    (cd "$held" && surrogateFoam > log 2>&1) || fail "surrogateFoam failed: $(tail -20 "$held/log")"
+    [ -s "$held/postProcessing/surrogateFoam/1/surface.vtp" ] || fail "no surface.vtp"
+    [ ! -e "$held/postProcessing/surrogateFoam/1/latentGrid.vti" ] \
+        || fail "a latent grid written for a model without the signed distance"
     pass
     ;;
 

@@ -323,8 +323,15 @@ std::vector<float> Foam::surrogateModel::predictBody
 }
 
 
-void Foam::surrogateModel::writeLatentGrid(const fileName& file) const
+bool Foam::surrogateModel::writeLatentGrid(const fileName& file) const
 {
+    // Nothing to show of a model without the signed distance
+    bool known = Pstream::master() && !latentDistance_.empty();
+    Pstream::scatter(known);
+    if (!known)
+    {
+        return false;
+    }
     string failure;
     if (Pstream::master())
     {
@@ -344,6 +351,7 @@ void Foam::surrogateModel::writeLatentGrid(const fileName& file) const
             << "modelFile " << modelFile_ << ": " << failure.c_str()
             << exit(FatalError);
     }
+    return true;
 }
 
 

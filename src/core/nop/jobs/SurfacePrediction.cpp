@@ -376,9 +376,9 @@ SurfacePredictionResult predictOnBody(
     body.name = job.surfaceFile;
     const auto points = surface.points.to(torch::kDouble).contiguous();
     body.points.assign(points.data_ptr<double>(), points.data_ptr<double>() + points.numel());
+    const auto triangles = surface.triangles.contiguous();
     body.triangles.assign(
-        surface.triangles.data_ptr<int64_t>(),
-        surface.triangles.data_ptr<int64_t>() + surface.triangles.numel()
+        triangles.data_ptr<int64_t>(), triangles.data_ptr<int64_t>() + triangles.numel()
     );
     const auto corners = faces.points.to(torch::kDouble).index_select(0, faces.triangles.flatten());
     const auto centres = corners.view({-1, 3, 3}).mean(1).contiguous();

@@ -131,7 +131,8 @@ std::vector<int64_t> resolutionOf(
 }
 
 
-/// Names of `key`: one per channel, or one for all (a tensor-file entry).
+/// Names of `key`: one per channel, or one for all (a tensor-file entry);
+/// none for no channel (a GINO without latent features).
 std::vector<std::string> namesOf(
     const nlohmann::json& side,
     const std::string& key,
@@ -140,7 +141,10 @@ std::vector<std::string> namesOf(
 )
 {
     const auto names = side.at("names").get<std::vector<std::string>>();
-    if (names.empty() || (names.size() != 1 && int64_t(names.size()) != channels))
+    const bool fits = channels == 0
+                          ? names.empty()
+                          : names.size() == 1 || int64_t(names.size()) == channels;
+    if (!fits)
     {
         throw modelFileError(
             path, key + " has " + std::to_string(names.size()) + " names for "
