@@ -141,9 +141,8 @@ std::vector<std::string> namesOf(
 )
 {
     const auto names = side.at("names").get<std::vector<std::string>>();
-    const bool fits = channels == 0
-                          ? names.empty()
-                          : names.size() == 1 || int64_t(names.size()) == channels;
+    const bool fits =
+        channels == 0 ? names.empty() : names.size() == 1 || int64_t(names.size()) == channels;
     if (!fits)
     {
         throw modelFileError(
