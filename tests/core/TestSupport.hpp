@@ -3,10 +3,12 @@
 // Helpers shared by the core test suites.
 
 #include "nop/precision/Precision.hpp"
+#include "nop/surface/Surface.hpp"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -93,5 +95,33 @@ struct TemporaryDirectory
     std::string file(const std::string& name) const { return (path / name).string(); }
     std::filesystem::path path;
 };
+
+/// The box [origin, origin + size] as 8 corners and 12 triangles, the
+/// right-hand rule giving the outward normal (corner i has x, y, z from
+/// its bits 0, 1, 2).
+inline Surface box(
+    std::array<double, 3> origin = {0.3, -0.2, 1.0},
+    std::array<double, 3> size = {2.0, 1.5, 0.5}
+)
+{
+    auto points = torch::empty({8, 3}, torch::kDouble);
+    for (int64_t i = 0; i < 8; ++i)
+    {
+        for (int64_t axis = 0; axis < 3; ++axis)
+        {
+            points[i][axis] = origin[size_t(axis)] + double((i >> axis) & 1) * size[size_t(axis)];
+        }
+    }
+    const int64_t quads[6][4] = {{0, 2, 3, 1}, {4, 5, 7, 6}, {0, 1, 5, 4},
+                                 {2, 6, 7, 3}, {0, 4, 6, 2}, {1, 3, 7, 5}};
+    auto triangles = torch::empty({12, 3}, torch::kLong);
+    for (int64_t f = 0; f < 6; ++f)
+    {
+        const auto* q = quads[f];
+        triangles[2 * f] = torch::tensor({q[0], q[1], q[2]});
+        triangles[2 * f + 1] = torch::tensor({q[0], q[2], q[3]});
+    }
+    return makeSurface(points, triangles, "box");
+}
 
 } // namespace nop::test

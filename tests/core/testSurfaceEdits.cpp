@@ -26,24 +26,7 @@ namespace
 /// The unit cube [0, 1]^3 as 12 triangles, normals out.
 Surface unitCube()
 {
-    auto points = torch::empty({8, 3}, torch::kDouble);
-    for (int64_t i = 0; i < 8; ++i)
-    {
-        for (int64_t axis = 0; axis < 3; ++axis)
-        {
-            points[i][axis] = double((i >> axis) & 1);
-        }
-    }
-    const int64_t quads[6][4] = {{0, 2, 3, 1}, {4, 5, 7, 6}, {0, 1, 5, 4},
-                                 {2, 6, 7, 3}, {0, 4, 6, 2}, {1, 3, 7, 5}};
-    auto triangles = torch::empty({12, 3}, torch::kLong);
-    for (int64_t f = 0; f < 6; ++f)
-    {
-        const auto* q = quads[f];
-        triangles[2 * f] = torch::tensor({q[0], q[1], q[2]});
-        triangles[2 * f + 1] = torch::tensor({q[0], q[2], q[3]});
-    }
-    return makeSurface(points, triangles, "cube");
+    return test::box({0, 0, 0}, {1, 1, 1});
 }
 
 

@@ -21,6 +21,7 @@
 
 using namespace nop;
 using nop::test::errorOf;
+using test::box;
 
 namespace
 {
@@ -41,35 +42,6 @@ std::vector<std::string> entriesOf(const std::filesystem::path& directory)
         names.push_back(entry.path().filename().string());
     }
     return names;
-}
-
-
-/// The box [origin, origin + size] as 8 corners and 12 triangles, the
-/// right-hand rule giving the outward normal (corner i has x, y, z from
-/// its bits 0, 1, 2).
-Surface box(
-    std::array<double, 3> origin = {0.3, -0.2, 1.0},
-    std::array<double, 3> size = {2.0, 1.5, 0.5}
-)
-{
-    auto points = torch::empty({8, 3}, torch::kDouble);
-    for (int64_t i = 0; i < 8; ++i)
-    {
-        for (int64_t axis = 0; axis < 3; ++axis)
-        {
-            points[i][axis] = origin[size_t(axis)] + double((i >> axis) & 1) * size[size_t(axis)];
-        }
-    }
-    const int64_t quads[6][4] = {{0, 2, 3, 1}, {4, 5, 7, 6}, {0, 1, 5, 4},
-                                 {2, 6, 7, 3}, {0, 4, 6, 2}, {1, 3, 7, 5}};
-    auto triangles = torch::empty({12, 3}, torch::kLong);
-    for (int64_t f = 0; f < 6; ++f)
-    {
-        const auto* q = quads[f];
-        triangles[2 * f] = torch::tensor({q[0], q[1], q[2]});
-        triangles[2 * f + 1] = torch::tensor({q[0], q[2], q[3]});
-    }
-    return makeSurface(points, triangles, "box");
 }
 
 

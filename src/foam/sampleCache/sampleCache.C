@@ -153,7 +153,13 @@ bool Foam::sampleCache::read
         stored.erase("sampleCache");
         stored.erase("key");
         metadata = std::move(stored);
-        archive = nop::decodeArrayArchive(bytes, what);
+        // The arrays copied out of the view already checked
+        archive = nop::ArrayArchive();
+        for (const auto& [name, array] : view.arrays)
+        {
+            archive.arrays[name] =
+                {array.dtype, array.shape, std::string(array.data, array.bytes)};
+        }
         return true;
     }
     catch (const std::exception& e)
