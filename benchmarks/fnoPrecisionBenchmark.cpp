@@ -12,7 +12,11 @@
 //     fnoPrecisionBenchmark [-size 64] [-width 32] [-modes 16] [-layers 4]
 //         [-batch 16] [-steps 10] [-warmup 2] [-repeats 3] [-threads 0]
 //         [-device cpu] [-precisions full,mixed,half] [-reducedType auto]
-//         [-workload ours|neuraloperator] [-profile <prefix>]
+//         [-workload ours|neuraloperator] [-transforms auto] [-profile <prefix>]
+//
+//     -transforms fft,dft runs every mode with each of SpectralConv's
+//     transforms (FFTs, the truncated DFT's GEMMs; auto: what training
+//     uses) in the same repeats, a table per transform and their ratio.
 //
 //     -profile writes one timed training step per mode, after the others,
 //     as LibTorch's profiler records it: <prefix>.<mode>.json (Chrome trace
@@ -39,6 +43,7 @@
 
 #include "PrecisionTable.hpp"
 
+#include "nop/layers/SpectralConv.hpp"
 #include "nop/models/FNO.hpp"
 #include "nop/precision/ReducedPrecision.hpp"
 #include "nop/runtime/Device.hpp"
@@ -67,6 +72,7 @@ struct Settings
     int64_t steps = 10, warmup = 2, repeats = 3, threads = 0;
     std::string device = "cpu", precisions = "full,mixed,half", reducedType = "auto";
     std::string workload = "ours";
+    std::string transforms = "auto";
     std::string profile;
 };
 
@@ -79,11 +85,9 @@ Settings parse(int argc, char* argv[])
         {"-layers", &s.layers}, {"-batch", &s.batch},     {"-steps", &s.steps},
         {"-warmup", &s.warmup}, {"-repeats", &s.repeats}, {"-threads", &s.threads}};
     std::map<std::string, std::string*> words = {
-        {"-device", &s.device},
-        {"-precisions", &s.precisions},
-        {"-reducedType", &s.reducedType},
-        {"-workload", &s.workload},
-        {"-profile", &s.profile}};
+        {"-device", &s.device},           {"-precisions", &s.precisions},
+        {"-reducedType", &s.reducedType}, {"-workload", &s.workload},
+        {"-transforms", &s.transforms},   {"-profile", &s.profile}};
     for (int i = 1; i < argc; ++i)
     {
         const std::string key = argv[i];
@@ -93,7 +97,7 @@ Settings parse(int argc, char* argv[])
                 << "Usage: fnoPrecisionBenchmark [-size 64] [-width 32] [-modes 16]"
                    " [-layers 4] [-batch 16] [-steps 10] [-warmup 2] [-repeats 3] [-threads 0]"
                    " [-device cpu] [-precisions full,mixed,half] [-reducedType auto]"
-                   " [-workload ours|neuraloperator] [-profile <prefix>]\n";
+                   " [-workload ours|neuraloperator] [-transforms auto] [-profile <prefix>]\n";
             std::exit(key == "-help" || key == "--help" ? 0 : 1);
         }
         const std::string value = argv[++i];
@@ -157,9 +161,23 @@ void synchronise(const torch::Device& device)
 }
 
 
+/// "fft,dft" -> the transforms.
+std::vector<SpectralTransform> transformList(const std::string& words)
+{
+    std::vector<SpectralTransform> transforms;
+    std::stringstream list(words);
+    for (std::string word; std::getline(list, word, ',');)
+    {
+        transforms.push_back(fromString<SpectralTransform>(word));
+    }
+    return transforms;
+}
+
+
 Measurement measure(
     const Settings& s,
     Precision precision,
+    SpectralTransform transform,
     const torch::Device& device,
     bool profile = false
 )
@@ -168,6 +186,7 @@ Measurement measure(
     FNO fno = makeFNO(s);
     fno->to(device);
     fno->setPrecision(precision);
+    setSpectralTransform(*fno, transform);
     torch::optim::AdamW optimiser(fno->parameters(), torch::optim::AdamWOptions(1e-3));
     const auto x = torch::randn({s.batch, 1, s.size, s.size}, device);
     const auto y = torch::randn({s.batch, 1, s.size, s.size}, device);
@@ -200,7 +219,11 @@ Measurement measure(
     m.peakBytes = memory.peakBytes();
     if (profile)
     {
-        const std::string file = s.profile + "." + toString(precision) + ".json";
+        const std::string file =
+            s.profile + "." + toString(precision)
+            + (transform == SpectralTransform::automatic ? std::string() : "." + toString(transform)
+            )
+            + ".json";
         {
             torch::autograd::profiler::RecordProfile record(file);
             step();
@@ -230,6 +253,7 @@ int main(int argc, char* argv[])
         }
 
         const std::vector<Precision> modes = benchmark::precisionList(s.precisions);
+        const std::vector<SpectralTransform> transforms = transformList(s.transforms);
 
         FNO counted = makeFNO(s);
         std::printf(
@@ -245,17 +269,43 @@ int main(int argc, char* argv[])
 
         // Modes alternate within each repeat, so drift of the machine hits
         // all of them alike; the best repeat of each is reported.
-        std::map<Precision, benchmark::PrecisionResult> best;
+        std::map<SpectralTransform, std::map<Precision, benchmark::PrecisionResult>> best;
         for (int64_t r = 0; r < s.repeats; ++r)
         {
-            for (Precision p : modes)
+            for (SpectralTransform t : transforms)
             {
-                const bool profile = !s.profile.empty() && r + 1 == s.repeats;
-                const auto m = measure(s, p, device, profile);
-                benchmark::keepBest(best[p], m.samplesPerSecond, m.peakBytes);
+                for (Precision p : modes)
+                {
+                    const bool profile = !s.profile.empty() && r + 1 == s.repeats;
+                    const auto m = measure(s, p, t, device, profile);
+                    benchmark::keepBest(best[t][p], m.samplesPerSecond, m.peakBytes);
+                }
             }
         }
-        benchmark::printPrecisionTable(modes, best, 1);
+        for (SpectralTransform t : transforms)
+        {
+            if (transforms.size() > 1)
+            {
+                std::printf("\ntransform %s", toString(t).c_str());
+            }
+            benchmark::printPrecisionTable(modes, best[t], 1);
+        }
+        if (transforms.size() > 1)
+        {
+            const auto first = transforms.front();
+            std::printf("\nspeed and peak memory against transform %s:\n", toString(first).c_str());
+            for (SpectralTransform t : transforms)
+            {
+                for (Precision p : modes)
+                {
+                    std::printf(
+                        "  %-4s %-6s %5.2fx %6.2f\n", toString(t).c_str(), toString(p).c_str(),
+                        best[t][p].samplesPerSecond / best[first][p].samplesPerSecond,
+                        double(best[t][p].peakBytes) / double(best[first][p].peakBytes)
+                    );
+                }
+            }
+        }
         return 0;
     }
     catch (const std::exception& e)

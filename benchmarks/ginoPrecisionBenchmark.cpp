@@ -19,13 +19,17 @@
 //     ginoPrecisionBenchmark [-points 3586] [-resolution 16] [-modes 8]
 //         [-width 64] [-layers 4] [-radius 0.033] [-frequencies 16]
 //         [-chunk 0] [-batch 1] [-steps 5] [-warmup 1] [-repeats 3]
-//         [-threads 0] [-precisions full,mixed,half]
+//         [-threads 0] [-precisions full,mixed,half] [-transform auto]
+//
+//     -transform fft|dft: the transforms of the latent FNO's SpectralConv
+//     (auto: what training uses, the truncated DFT on CPU).
 //
 //     neuraloperator's ShapeNet-car set-up: -resolution 32 -modes 16
 
 #include "PrecisionTable.hpp"
 
 #include "nop/geometry/NeighbourSearch.hpp"
+#include "nop/layers/SpectralConv.hpp"
 #include "nop/models/GINO.hpp"
 #include "nop/runtime/Device.hpp"
 #include "nop/runtime/PeakMemory.hpp"
@@ -48,6 +52,7 @@ struct Settings
     int64_t chunk = 0, batch = 1, steps = 5, warmup = 1, repeats = 3, threads = 0;
     double radius = 0.033;
     std::string precisions = "full,mixed,half";
+    std::string transform = "auto";
 };
 
 
@@ -67,7 +72,7 @@ Settings parse(int argc, char* argv[])
             std::cout << "Usage: ginoPrecisionBenchmark [-points 3586] [-resolution 16] [-modes 8]"
                          " [-width 64] [-layers 4] [-radius 0.033] [-frequencies 16] [-chunk 0]"
                          " [-batch 1] [-steps 5] [-warmup 1] [-repeats 3] [-threads 0]"
-                         " [-precisions full,mixed,half]\n";
+                         " [-precisions full,mixed,half] [-transform auto]\n";
             std::exit(key == "-help" || key == "--help" ? 0 : 1);
         }
         const std::string value = argv[++i];
@@ -82,6 +87,11 @@ Settings parse(int argc, char* argv[])
         else if (key == "-precisions")
         {
             s.precisions = value;
+        }
+        else if (key == "-transform")
+        {
+            s.transform = value;
+            fromString<SpectralTransform>(value); // a typo fails here, not later
         }
         else
         {
@@ -148,6 +158,7 @@ Measurement measure(const Settings& s, Precision precision)
                   .latentChannels(1)
                   .outChannels(1));
     gino->setPrecision(precision);
+    setSpectralTransform(*gino, fromString<SpectralTransform>(s.transform));
     torch::optim::AdamW optimiser(gino->parameters(), torch::optim::AdamWOptions(1e-3));
 
     const auto latent = gino->latentPoints();
@@ -229,11 +240,11 @@ int main(int argc, char* argv[])
         std::printf(
             "GINO training steps, %lld surface points, latent %lld^3, %lld modes, width %lld,"
             " %lld layers, radius %g (%lld + %lld neighbour pairs), %lld frequencies, chunk %lld,"
-            " batch %lld, %lld steps x %lld repeats (best), cpu, %lld thread(s)\n",
+            " batch %lld, %lld steps x %lld repeats (best), cpu, %lld thread(s), transform %s\n",
             (long long)s.points, (long long)s.resolution, (long long)s.modes, (long long)s.width,
             (long long)s.layers, s.radius, (long long)last.pairsIn, (long long)last.pairsOut,
             (long long)s.frequencies, (long long)s.chunk, (long long)s.batch, (long long)s.steps,
-            (long long)s.repeats, (long long)threads
+            (long long)s.repeats, (long long)threads, s.transform.c_str()
         );
         benchmark::printPrecisionTable(modes, best, 2);
 

@@ -1,5 +1,6 @@
 #include "nop/layers/SpectralConv.hpp"
 
+#include "nop/layers/TruncatedDFT.hpp"
 #include "nop/precision/ReducedPrecision.hpp"
 
 #include <cmath>
@@ -154,6 +155,51 @@ torch::Tensor contractModes(
 }
 
 
+bool SpectralConvImpl::usesDFT(const torch::Device& device) const
+{
+    switch (options.transform())
+    {
+    case SpectralTransform::fft:
+        return false;
+    case SpectralTransform::dft:
+        return true;
+    case SpectralTransform::automatic:
+        break;
+    }
+    return device.is_cpu();
+}
+
+
+torch::Tensor SpectralConvImpl::forwardByDFT(
+    const torch::Tensor& input,
+    const std::vector<int64_t>& sizes,
+    torch::ScalarType reduced,
+    torch::ScalarType baseType
+)
+{
+    const Precision precision = options.precision();
+    const auto& modes = options.modes();
+    // Each GEMM runs in the type it is given, whatever autocast would pick.
+    FullPrecisionScope exact;
+
+    // Forward: in the reduced type for `half`, float32 otherwise.
+    const auto x = precision == Precision::half ? gemmOperand(input, reduced) : input.to(baseType);
+    const auto xModes = truncatedForwardDFT(x, modes).to(baseType);
+
+    if (precision == Precision::full)
+    {
+        auto out = truncatedInverseDFT(contractModes(xModes, weight.to(baseType)), sizes, modes);
+        return bias.defined() ? out + bias.to(out.scalar_type()) : out;
+    }
+
+    // Contraction and inverse in the reduced type: the output is reduced,
+    // for the sum with the skip path, the activation and the channel MLP.
+    const auto yModes = gemmOperand(contractModes(xModes, weight.to(baseType), reduced), reduced);
+    auto out = toReduced(truncatedInverseDFT(yModes, sizes, modes), reduced);
+    return bias.defined() ? out + bias.to(out.scalar_type()) : out;
+}
+
+
 torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
 {
     const auto& modes = options.modes();
@@ -181,6 +227,13 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
         allPowerOfTwo = allPowerOfTwo && powerOfTwo(n);
     }
 
+    // Full precision keeps float64 inputs in float64 (for gradient checks).
+    const auto baseType = input.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
+    if (usesDFT(device))
+    {
+        return forwardByDFT(input, sizes, reduced, baseType);
+    }
+
     // cuFFT runs float16 transforms for power-of-two sizes only.
     const bool halfFFT =
         device.is_cuda() && reduced == torch::kHalf && precision != Precision::full;
@@ -192,8 +245,6 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
             sizes, " uses float32 transforms"
         );
     }
-    // Full precision keeps float64 inputs in float64 (for gradient checks).
-    const auto baseType = input.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
     const auto fftType = halfFFT && allPowerOfTwo ? torch::kHalf : baseType;
 
     // Forward transform: in the reduced type for `half` (where the device
@@ -263,6 +314,18 @@ torch::Tensor SpectralConvImpl::forward(const torch::Tensor& input)
         out = out + bias.to(out.scalar_type());
     }
     return out;
+}
+
+
+void setSpectralTransform(torch::nn::Module& module, SpectralTransform transform)
+{
+    for (const auto& child : module.modules())
+    {
+        if (auto* conv = child->as<SpectralConvImpl>())
+        {
+            conv->options.transform(transform);
+        }
+    }
 }
 
 } // namespace nop

@@ -1,5 +1,7 @@
 #include "nop/precision/ReducedPrecision.hpp"
 
+#include "nop/runtime/Device.hpp"
+
 #include <ATen/autocast_mode.h>
 
 namespace nop
@@ -58,13 +60,26 @@ torch::Tensor toReduced(const torch::Tensor& x, torch::ScalarType dtype)
 }
 
 
+bool roundedGemm(torch::ScalarType dtype, const torch::Device& device)
+{
+    return emulated(dtype, device) || (device.is_cpu() && !nativeReducedArithmetic(device));
+}
+
+
+torch::Tensor gemmOperand(const torch::Tensor& x, torch::ScalarType dtype)
+{
+    if (roundedGemm(dtype, x.device()))
+    {
+        return toReduced(x, dtype).to(torch::kFloat);
+    }
+    return x.to(dtype);
+}
+
+
 torch::Tensor reducedBmm(const torch::Tensor& a, const torch::Tensor& b, torch::ScalarType dtype)
 {
-    if (emulated(dtype, a.device()))
-    {
-        return toReduced(torch::bmm(toReduced(a, dtype), toReduced(b, dtype)), dtype);
-    }
-    return torch::bmm(a.to(dtype), b.to(dtype));
+    const auto product = torch::bmm(gemmOperand(a, dtype), gemmOperand(b, dtype));
+    return roundedGemm(dtype, a.device()) ? toReduced(product, dtype) : product;
 }
 
 

@@ -35,8 +35,20 @@ torch::ScalarType autocastType(torch::ScalarType type, const torch::Device& devi
 /// rounds through it and returns float32, so overflow and rounding show.
 torch::Tensor toReduced(const torch::Tensor& x, torch::ScalarType dtype);
 
-/// Batched matrix product a (K,M,N) x b (K,N,P) in `dtype`. Emulated types
-/// multiply the rounded operands in float32 and round the product.
+/// Whether a GEMM in `dtype` is better run in float32 on operands rounded
+/// to `dtype`, rounding its result: emulated types, and bfloat16 on a CPU
+/// without native bfloat16 arithmetic, where LibTorch's bfloat16 GEMMs are
+/// reference code (measured on an AVX2 EPYC: the FNO's truncated DFT 5x
+/// slower than in float32). The same numbers, up to summation order.
+bool roundedGemm(torch::ScalarType dtype, const torch::Device& device);
+
+/// `x` rounded to `dtype`, in the type the GEMMs on it run in: `dtype`
+/// itself, or float32 where roundedGemm.
+torch::Tensor gemmOperand(const torch::Tensor& x, torch::ScalarType dtype);
+
+/// Batched matrix product a (K,M,N) x b (K,N,P) in `dtype`. Where
+/// roundedGemm: the rounded operands multiplied in float32, the product
+/// rounded.
 torch::Tensor reducedBmm(const torch::Tensor& a, const torch::Tensor& b, torch::ScalarType dtype);
 
 /// Scope in which LibTorch's autocast runs GEMM-like ops (linear, matmul,

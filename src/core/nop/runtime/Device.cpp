@@ -84,8 +84,12 @@ bool nativeReducedArithmetic(const torch::Device& device)
         return true;
     }
 #if defined(__x86_64__) && defined(__GNUC__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512bf16") || __builtin_cpu_supports("amx-bf16");
+    static const bool native = []
+    {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512bf16") || __builtin_cpu_supports("amx-bf16");
+    }();
+    return native;
 #else
     return false;
 #endif
