@@ -116,9 +116,10 @@ constexpr int64_t wideSlice = 256;
 
 /// matrix (rows, k) applied to every (k, rest) slice of t (lead, k, rest).
 /// Wide slices (the whole grid) as a 1x1 convolution: oneDNN threads it,
-/// where a batched GEMM runs its batches one after the other on one thread
-/// (the same speed on 1 and 2 threads, measured). Narrow ones (retained
-/// modes) as a batched GEMM of views. torch::matmul would copy the grid
+/// where LibTorch's batched GEMM runs its batches one after the other on
+/// one thread (on 1 and 2 threads the two measured the same speed; the
+/// convolution is for more cores). Narrow ones (retained modes) as a
+/// batched GEMM of views. torch::matmul would copy the grid
 /// twice, transposed in and out (measured: the DFT then no faster than
 /// the FFTs).
 torch::Tensor applyAlongRows(const torch::Tensor& matrix, const torch::Tensor& t)
